@@ -1,0 +1,92 @@
+"""Command line: `k8sread [PATH]` opens the reader; subcommands script the same core.
+
+Each subcommand lives in k8sread/commands/<name>.py and provides:
+    HELP: str                          one line for `k8sread --help`
+    register(parser: ArgumentParser)   adds its options (its description shows an example)
+    run(args: Namespace) -> int        the exit code
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from k8sread import __version__
+from k8sread.core.errors import K8sreadError
+
+# Subcommand name -> module under k8sread.commands. Order is the order in --help.
+COMMANDS: dict[str, str] = {
+    "clone": "clone",
+    "note": "note",
+}
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the command ran and found problems (check: errors or orphans)
+EXIT_ERROR = 2  # bad input, missing files, git failures
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; keep its message on stderr, add a hint."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    from k8sread.commands import read
+
+    lines = [f"  {name:<10} {importlib.import_module(f'k8sread.commands.{mod}').HELP}" for name, mod in COMMANDS.items()]
+    parser = _Parser(
+        prog="k8sread",
+        description="Read a Go tree (Kubernetes first) with notes pinned to line ranges.",
+        epilog=(
+            "subcommands (k8sread COMMAND --help for each):\n"
+            + "\n".join(lines)
+            + "\n\nexamples:\n  k8sread                 open the last tree, a Kubernetes checkout here, or the demo\n"
+            "  k8sread ~/src/kubernetes --open pkg/kubelet/kubelet.go:1966\n"
+        ),
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"k8sread {__version__}")
+    read.register(parser)
+    return parser
+
+
+def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
+    module = importlib.import_module(f"k8sread.commands.{COMMANDS[name]}")
+    parser = _Parser(prog=f"k8sread {name}", description=module.__doc__, formatter_class=_formatter)
+    module.register(parser)
+    return parser, module
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            parser, module = build_subcommand_parser(argv[0])
+            args = parser.parse_args(argv[1:])
+            return int(module.run(args) or 0)
+        from k8sread.commands import read
+
+        args = _reader_parser().parse_args(argv)
+        return int(read.run(args) or 0)
+    except K8sreadError as error:
+        print(f"k8sread: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("k8sread: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `k8sread notes ... | head`: the reader went away; nothing to report.
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""Packs: a folder of TOML notes, one file per annotated source file, loaded lazily.
+
+`<pack>/pkg/kubelet/kubelet.go.toml` holds the notes on `pkg/kubelet/kubelet.go`.
+Opening a pack reads pack.toml and lists the note files; a file's notes are parsed the first
+time they are asked for. A malformed file is reported (file, line, column) and skipped, and
+never written over: the reader keeps working with the rest of the pack.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from k8sread.core import tomlfmt
+from k8sread.core.atomic import atomic_write_text, file_lock
+from k8sread.core.errors import K8sreadError, PackFileError, PathEscapeError
+from k8sread.core.note import Note, NoteError, note_from_table, note_to_table
+from k8sread.core.paths import cache_dir
+
+FORMAT = 1
+META_FILE = "pack.toml"
+SUFFIX = ".toml"
+# Beyond these a file is refused rather than parsed: a pack from a stranger must not be able
+# to stall or exhaust the reader.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_NOTES_PER_FILE = 5000
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_NOTES_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*notes[ \t]*\]\]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PackMeta:
+    name: str
+    title: Any = ""
+    description: Any = ""
+    languages: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    license: str = ""
+    repository: str = ""
+    commit: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def primary_language(self) -> str | None:
+        return self.languages[0] if self.languages else None
+
+
+def _toml_error(path: Path, error: tomllib.TOMLDecodeError) -> PackFileError:
+    message = str(error)
+    match = _TOML_POSITION.search(message)
+    line = int(match.group(1)) if match else None
+    column = int(match.group(2)) if match else None
+    reason = _TOML_POSITION.sub("", message).strip() or "invalid TOML"
+    return PackFileError(path, f"invalid TOML: {reason}", line, column)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one pack file, or raise PackFileError naming file, line and column."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise PackFileError(path, f"cannot read: {error.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise PackFileError(path, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024 // 1024} MiB a pack file may have")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PackFileError(path, f"cannot read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PackFileError(path, "not UTF-8 text", line) from None
+    conflict = _CONFLICT_RE.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise PackFileError(path, "unresolved git merge conflict marker; resolve it and save", line, 1)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _toml_error(path, error) from None
+
+
+def _notes_header_lines(path: Path) -> list[int]:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [text.count("\n", 0, match.start()) + 1 for match in _NOTES_HEADER.finditer(text)]
+
+
+def check_source_path(source_path: str) -> str:
+    """A note file's source path must stay inside the tree: relative, no '..', POSIX."""
+    if not isinstance(source_path, str) or not source_path or "\x00" in source_path or "\\" in source_path:
+        raise PathEscapeError(f"invalid source path {source_path!r}")
+    pure = PurePosixPath(source_path)
+    if pure.is_absolute() or any(part in ("..", "", ".") for part in source_path.split("/")):
+        raise PathEscapeError(f"source path {source_path!r} leaves the tree or is not a plain relative path")
+    return str(pure)
+
+
+def parse_notes_file(path: Path, source_path: str) -> list[Note]:
+    data = read_toml(path)
+    version = data.get("format", FORMAT)
+    if not isinstance(version, int) or version > FORMAT:
+        raise PackFileError(path, f"format {version!r} is newer than this k8sread understands ({FORMAT}); upgrade k8sread", 1)
+    declared = data.get("file")
+    if declared is not None and declared != source_path:
+        raise PackFileError(path, f"file = {declared!r} does not match its place in the pack ({source_path!r})", 1)
+    tables = data.get("notes", [])
+    if not isinstance(tables, list):
+        raise PackFileError(path, "notes must be an array of tables ([[notes]])")
+    if len(tables) > MAX_NOTES_PER_FILE:
+        raise PackFileError(path, f"{len(tables)} notes in one file, over the {MAX_NOTES_PER_FILE} allowed")
+    notes: list[Note] = []
+    seen: set[str] = set()
+    for index, table in enumerate(tables):
+        try:
+            note = note_from_table(table)
+        except (NoteError, TypeError) as error:
+            headers = _notes_header_lines(path)
+            line = headers[index] if index < len(headers) else None
+            raise PackFileError(path, f"note {index + 1}: {error}", line) from None
+        if note.id in seen:
+            headers = _notes_header_lines(path)
+            line = headers[index] if index < len(headers) else None
+            raise PackFileError(path, f"duplicate note id {note.id!r}", line)
+        seen.add(note.id)
+        notes.append(note)
+    notes.sort(key=Note.sort_key)
+    return notes
+
+
+def render_notes_file(source_path: str, notes: list[Note]) -> str:
+    """The file's text: deterministic, notes by line then id, one blank line between them."""
+    parts = [f"format = {FORMAT}\nfile = {tomlfmt.value(source_path)}\n"]
+    for note in sorted(notes, key=Note.sort_key):
+        parts.append("[[notes]]\n" + "\n".join(tomlfmt.assignments(note_to_table(note))) + "\n")
+    return "\n".join(parts)
+
+
+def parse_meta(path: Path, data: dict[str, Any]) -> PackMeta:
+    version = data.get("format", FORMAT)
+    if not isinstance(version, int) or version > FORMAT:
+        raise PackFileError(path, f"format {version!r} is newer than this k8sread understands ({FORMAT}); upgrade k8sread", 1)
+    name = data.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise PackFileError(path, f"name {name!r} must be lowercase letters, digits, '.', '_' or '-'", 1)
+    source = data.get("source", {})
+    if not isinstance(source, dict):
+        raise PackFileError(path, "[source] must be a table")
+    languages = data.get("languages", [])
+    authors = data.get("authors", [])
+    if not isinstance(languages, list) or not all(isinstance(item, str) for item in languages):
+        raise PackFileError(path, "languages must be a list of language codes")
+    if not isinstance(authors, list) or not all(isinstance(item, str) for item in authors):
+        raise PackFileError(path, "authors must be a list of strings")
+    return PackMeta(
+        name=name,
+        title=data.get("title", name),
+        description=data.get("description", ""),
+        languages=tuple(languages),
+        authors=tuple(authors),
+        license=str(data.get("license", "")),
+        repository=str(source.get("repository", "")),
+        commit=str(source.get("commit", "")),
+        raw=data,
+    )
+
+
+class Pack:
+    """One pack folder. Cheap to open; note files are parsed on first use and cached by
+    (mtime, size) so edits from git or another reader are picked up."""
+
+    def __init__(self, root: Path, meta: PackMeta, *, writable: bool = True):
+        self.root = root
+        self.meta = meta
+        self.writable = writable
+        self._files: list[str] | None = None
+        self._cache: dict[str, tuple[tuple[int, int], list[Note]]] = {}
+        self.errors: dict[str, PackFileError] = {}
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @classmethod
+    def open(cls, root: Path | str, *, writable: bool = True) -> Pack:
+        root = Path(root)
+        if not root.is_dir():
+            raise K8sreadError(f"pack {root} does not exist or is not a folder")
+        meta_path = root / META_FILE
+        if not meta_path.is_file():
+            raise K8sreadError(f"{root} is not a pack: it has no {META_FILE} (create one with `k8sread note add --pack {root} ...`)")
+        meta = parse_meta(meta_path, read_toml(meta_path))
+        return cls(root.resolve(), meta, writable=writable)
+
+    @classmethod
+    def create(cls, root: Path | str, name: str, *, title: str = "", languages: tuple[str, ...] = (), authors: tuple[str, ...] = ()) -> Pack:
+        """Make a new empty pack (or open the one already there)."""
+        root = Path(root)
+        if (root / META_FILE).exists():
+            return cls.open(root)
+        data: dict[str, Any] = {"format": FORMAT, "name": name, "title": title or name}
+        if languages:
+            data["languages"] = list(languages)
+        if authors:
+            data["authors"] = list(authors)
+        text = "\n".join(tomlfmt.assignments(data)) + "\n"
+        atomic_write_text(root / META_FILE, text)
+        return cls.open(root)
+
+    # ---- which files have notes ------------------------------------------------------
+
+    def files(self) -> list[str]:
+        """Source paths that have a notes file, sorted. Lists the folder; parses nothing."""
+        if self._files is None:
+            found: list[str] = []
+            root = str(self.root)
+            stack = [root]
+            while stack:
+                folder = stack.pop()
+                try:
+                    entries = os.scandir(folder)
+                except OSError:
+                    continue
+                with entries:
+                    for entry in entries:
+                        name = entry.name
+                        if name.startswith("."):
+                            continue
+                        # Symlinks are not followed: a pack must not reach outside its folder.
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif name.endswith(SUFFIX) and entry.is_file(follow_symlinks=False):
+                            rel = entry.path[len(root) + 1 :].replace(os.sep, "/")
+                            if rel != META_FILE:
+                                found.append(rel[: -len(SUFFIX)])
+            found.sort()
+            self._files = found
+        return list(self._files)
+
+    def refresh(self) -> None:
+        self._files = None
+
+    def notes_path(self, source_path: str) -> Path:
+        """Where the notes on `source_path` live; refuses paths that leave the pack."""
+        rel = check_source_path(source_path)
+        target = self.root / (rel + SUFFIX)
+        # A symlinked folder inside the pack could still point outside it.
+        parent = target.parent
+        while not parent.exists() and parent != self.root:
+            parent = parent.parent
+        resolved = parent.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise PathEscapeError(f"{source_path!r} resolves outside the pack {self.root}")
+        if target.is_symlink():
+            raise PathEscapeError(f"{target} is a symlink; pack files must be plain files")
+        return target
+
+    # ---- reading ---------------------------------------------------------------------
+
+    def notes_for(self, source_path: str) -> list[Note]:
+        """The notes on one source file, by line; [] when it has none or its file is broken
+        (then `self.errors[source_path]` says why)."""
+        try:
+            path = self.notes_path(source_path)
+        except PathEscapeError:
+            return []
+        try:
+            stat = path.stat()
+        except OSError:
+            self._cache.pop(source_path, None)
+            self.errors.pop(source_path, None)
+            return []
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(source_path)
+        if cached and cached[0] == stamp:
+            return list(cached[1])
+        try:
+            notes = parse_notes_file(path, source_path)
+        except PackFileError as error:
+            self.errors[source_path] = error
+            self._cache.pop(source_path, None)
+            return []
+        self.errors.pop(source_path, None)
+        self._cache[source_path] = (stamp, notes)
+        return list(notes)
+
+    def load_all(self) -> dict[str, list[Note]]:
+        """Every file's notes (for check and export); broken files land in `errors`."""
+        return {path: notes for path in self.files() if (notes := self.notes_for(path))}
+
+    def find(self, note_id: str) -> tuple[str, Note] | None:
+        for path in self.files():
+            for note in self.notes_for(path):
+                if note.id == note_id:
+                    return path, note
+        return None
+
+    def count_notes(self, source_path: str) -> int:
+        """How many notes a file holds without building Note objects (for tree badges)."""
+        try:
+            text = self.notes_path(source_path).read_text("utf-8", errors="replace")
+        except (OSError, PathEscapeError):
+            return 0
+        return len(_NOTES_HEADER.findall(text))
+
+    # ---- writing ---------------------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise K8sreadError(f"pack {self.name!r} ({self.root}) is read-only")
+
+    def save_notes(self, source_path: str, notes: list[Note]) -> None:
+        """Replace the file's notes. Refuses to write over a file that does not parse."""
+        self._require_writable()
+        path = self.notes_path(source_path)
+        if path.exists():
+            # Raises PackFileError when the file on disk is broken: never overwrite it.
+            parse_notes_file(path, source_path)
+        ids = [note.id for note in notes]
+        if len(ids) != len(set(ids)):
+            raise K8sreadError(f"duplicate note ids in {source_path}")
+        if notes:
+            atomic_write_text(path, render_notes_file(source_path, notes))
+        elif path.exists():
+            path.unlink()
+        self._cache.pop(source_path, None)
+        self._files = None
+
+    def _locked(self, source_path: str):
+        return file_lock(cache_dir() / "locks", str(self.notes_path(source_path)))
+
+    def upsert(self, source_path: str, note: Note) -> None:
+        """Add or replace one note by id. Re-reads the file under a lock first, so a note
+        another reader saved meanwhile is kept."""
+        self._require_writable()
+        with self._locked(source_path):
+            path = self.notes_path(source_path)
+            current = parse_notes_file(path, source_path) if path.exists() else []
+            merged = [existing for existing in current if existing.id != note.id] + [note]
+            self.save_notes(source_path, merged)
+
+    def delete(self, source_path: str, note_id: str) -> bool:
+        self._require_writable()
+        with self._locked(source_path):
+            path = self.notes_path(source_path)
+            if not path.exists():
+                return False
+            current = parse_notes_file(path, source_path)
+            kept = [note for note in current if note.id != note_id]
+            if len(kept) == len(current):
+                return False
+            self.save_notes(source_path, kept)
+            return True
