@@ -1,0 +1,222 @@
+"""The reading trail a pack declares: components, the map between them, and chapters of steps.
+
+All of it is data in pack.toml, so a pack for another Go project declares its own:
+
+    map = ["kubectl", "kube-apiserver", "etcd", ...]          # nodes of the component map
+    [[components]]                                             # the ones you can jump to
+    id = "kubectl"; key = "1"; title.zh = "..."; entry = "cmd/kubectl/kubectl.go"
+    entry_symbol = "main"; folders = ["cmd/kubectl", "staging/src/k8s.io/kubectl"]
+    [[chapters]]
+    component = "kubectl"; title.en = "..."; steps = ["note-id", ...]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from k8sread.core.errors import PackFileError
+from k8sread.core.note import Note, Text, localized
+from k8sread.core.pack import Pack
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    title: Text
+    key: str | None = None
+    entry: str | None = None
+    entry_symbol: str | None = None
+    folders: tuple[str, ...] = ()
+    summary: Text = ""
+
+    def title_in(self, lang: str | None) -> str:
+        return localized(self.title, lang) or self.id
+
+    def owns(self, path: str) -> int:
+        """Length of the longest declared folder that contains `path` (0: not ours)."""
+        best = 0
+        for folder in self.folders:
+            prefix = folder.rstrip("/") + "/"
+            if path.startswith(prefix) or path == folder:
+                best = max(best, len(prefix))
+        return best
+
+
+@dataclass(frozen=True)
+class Chapter:
+    component: str
+    title: Text
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int  # 0-based position in the whole trail
+    note_id: str
+    component: str
+    chapter: int
+
+
+@dataclass
+class Trail:
+    pack: Pack
+    components: list[Component]
+    chapters: list[Chapter]
+    map: list[str]
+    steps: list[Step] = field(default_factory=list)
+    _where: dict[str, tuple[str, Note]] | None = None
+
+    @classmethod
+    def from_pack(cls, pack: Pack) -> Trail:
+        raw = pack.meta.raw
+        path = pack.root / "pack.toml"
+        components = [_component(path, item) for item in _tables(path, raw, "components")]
+        chapters = [_chapter(path, item) for item in _tables(path, raw, "chapters")]
+        node_map = raw.get("map", [c.id for c in components])
+        if not isinstance(node_map, list) or not all(isinstance(item, str) for item in node_map):
+            raise PackFileError(path, "map must be a list of component ids")
+        if not chapters:
+            chapters = _chapters_from_trail_fields(pack, components)
+        steps: list[Step] = []
+        for chapter_index, chapter in enumerate(chapters):
+            for note_id in chapter.steps:
+                steps.append(Step(len(steps), note_id, chapter.component, chapter_index))
+        return cls(pack, components, chapters, list(node_map), steps)
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps and not self.components
+
+    # ---- where things are ------------------------------------------------------------
+
+    def _index(self) -> dict[str, tuple[str, Note]]:
+        if self._where is None:
+            self._where = {note.id: (path, note) for path, notes in self.pack.load_all().items() for note in notes}
+        return self._where
+
+    def invalidate(self) -> None:
+        self._where = None
+
+    def locate(self, note_id: str) -> tuple[str, Note] | None:
+        return self._index().get(note_id)
+
+    def missing_steps(self) -> list[str]:
+        return [step.note_id for step in self.steps if step.note_id not in self._index()]
+
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def component_by_key(self, key: str) -> Component | None:
+        return next((c for c in self.components if c.key == key), None)
+
+    def component_for_path(self, path: str | None) -> Component | None:
+        if not path:
+            return None
+        scored = [(c.owns(path), c) for c in self.components]
+        best = max(scored, key=lambda item: item[0], default=(0, None))
+        return best[1] if best[0] else None
+
+    def step_for(self, note_id: str | None) -> Step | None:
+        return next((s for s in self.steps if s.note_id == note_id), None)
+
+    def first_step_of(self, component_id: str) -> Step | None:
+        return next((s for s in self.steps if s.component == component_id), None)
+
+    def next_step(self, current: str | None) -> Step | None:
+        step = self.step_for(current)
+        if step is None:
+            return self.steps[0] if self.steps else None
+        return self.steps[step.index + 1] if step.index + 1 < len(self.steps) else None
+
+    def previous_step(self, current: str | None) -> Step | None:
+        step = self.step_for(current)
+        if step is None or step.index == 0:
+            return None
+        return self.steps[step.index - 1]
+
+    def step_near(self, path: str, line: int) -> Step | None:
+        """The step whose note covers `line` of `path` (to pick the trail up from where you are)."""
+        for step in self.steps:
+            where = self.locate(step.note_id)
+            if where and where[0] == path and where[1].covers(line):
+                return step
+        return None
+
+    def progress(self, read_notes: set[str]) -> dict[str, tuple[int, int]]:
+        """Per component: (steps read, steps in all)."""
+        result: dict[str, tuple[int, int]] = {}
+        for step in self.steps:
+            done, total = result.get(step.component, (0, 0))
+            result[step.component] = (done + (step.note_id in read_notes), total + 1)
+        return result
+
+
+def _tables(path, raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = raw.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise PackFileError(path, f"{key} must be an array of tables ([[{key}]])")
+    return items
+
+
+def _strings(path, value: Any, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PackFileError(path, f"{name} must be a list of strings")
+    return tuple(value)
+
+
+def _component(path, item: dict[str, Any]) -> Component:
+    component_id = item.get("id")
+    if not isinstance(component_id, str) or not component_id:
+        raise PackFileError(path, "every [[components]] needs an id")
+    key = item.get("key")
+    if key is not None and not (isinstance(key, str) and re.fullmatch(r"[0-9]", key)):
+        raise PackFileError(path, f"component {component_id}: key must be one digit as a string")
+    return Component(
+        id=component_id,
+        title=item.get("title", component_id),
+        key=key,
+        entry=item.get("entry"),
+        entry_symbol=item.get("entry_symbol"),
+        folders=_strings(path, item.get("folders", []), f"component {component_id}: folders"),
+        summary=item.get("summary", ""),
+    )
+
+
+def _chapter(path, item: dict[str, Any]) -> Chapter:
+    component = item.get("component")
+    if not isinstance(component, str):
+        raise PackFileError(path, "every [[chapters]] needs a component")
+    return Chapter(component, item.get("title", component), _strings(path, item.get("steps", []), f"chapter {component}: steps"))
+
+
+def _chapters_from_trail_fields(pack: Pack, components: list[Component]) -> list[Chapter]:
+    """Packs without chapters may number notes with `trail = N`; group them by component."""
+    numbered: list[tuple[int, str, str]] = []
+    for path, notes in pack.load_all().items():
+        for note in notes:
+            if note.trail is not None:
+                owner = max(components, key=lambda c: c.owns(path), default=None)
+                numbered.append((note.trail, note.id, owner.id if owner and owner.owns(path) else ""))
+    numbered.sort()
+    chapters: list[Chapter] = []
+    for _, note_id, component in numbered:
+        if chapters and chapters[-1].component == component:
+            chapters[-1] = Chapter(component, chapters[-1].title, chapters[-1].steps + (note_id,))
+        else:
+            chapters.append(Chapter(component, component or "trail", (note_id,)))
+    return chapters
+
+
+_FUNC_RE = r"^func\s+(\([^)]*\)\s*)?{name}\s*[\[(]"
+
+
+def entry_line(text: str, symbol: str | None) -> int:
+    """Line of `func <symbol>` in an entry file (1 when absent or not found)."""
+    if not symbol:
+        return 1
+    name = symbol.rsplit(".", 1)[-1]
+    pattern = re.compile(_FUNC_RE.format(name=re.escape(name)), re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
