@@ -1,0 +1,106 @@
+"""The few git calls k8sread makes, through subprocess.
+
+Two kinds: `run_git` for commands the user asked for (clone): failures become a K8sreadError
+quoting git's own last word; and quiet queries about a tree (`tree_location`, `head_commit`,
+`ls_files`), which answer None when git is missing, the folder is not a work tree or git
+refuses it (e.g. "dubious ownership"), so a tree without git still opens.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from k8sread.core.errors import K8sreadError
+
+# Variables that would point git at another repository than the folder we ask about
+# (set e.g. when k8sread runs from a git hook).
+_LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_PREFIX")
+
+
+class GitError(K8sreadError):
+    """git is missing or a git command the user asked for failed."""
+
+
+def git_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _LOCATION_VARS}
+    # Never a credential prompt: GitHub answers a wrong URL by asking for a user name, and
+    # k8sread (or a test) would wait forever for it.
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env.update(extra)
+    return env
+
+
+def last_line(stderr: bytes | str) -> str:
+    """git's final message line: after progress output (\\r-separated) it is what matters."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    line = lines[-1]
+    for prefix in ("fatal: ", "error: "):
+        line = line.removeprefix(prefix)
+    return line
+
+
+def missing_git_error() -> GitError:
+    return GitError("git is not installed (or not on PATH); install git and try again")
+
+
+def run_git(args: Sequence[str], cwd: Path | None = None) -> str:
+    """Run git; return its stdout; a GitError naming the command and git's message on failure."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True)
+    except FileNotFoundError:
+        raise missing_git_error() from None
+    if done.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {last_line(done.stderr) or f'exit status {done.returncode}'}")
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+def _query(args: Sequence[str], cwd: Path) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def tree_location(folder: Path) -> tuple[Path, str] | None:
+    """(work tree top, folder's prefix inside it: '' or 'sub/dir/'), or None when not in git."""
+    out = _query(["rev-parse", "--show-toplevel", "--show-prefix"], folder)
+    if out is None:
+        return None
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 2 or not lines[0]:
+        return None
+    return Path(lines[0]), lines[1]
+
+
+def head_commit(folder: Path) -> str | None:
+    """The checked-out commit; None outside git or in a repository with no commit yet."""
+    out = _query(["rev-parse", "--verify", "--quiet", "HEAD"], folder)
+    commit = out.decode("ascii", "replace").strip() if out else ""
+    return commit or None
+
+
+def ls_files(folder: Path, *, untracked: bool = False) -> list[str] | None:
+    """Tracked paths under `folder`, relative to it (git limits and relativises to the cwd).
+
+    `untracked` adds files git does not track but does not ignore either; it costs a walk of
+    the folder, so it is only worth it for small trees.
+    """
+    args = ["ls-files", "-z"]
+    if untracked:
+        args += ["--cached", "--others", "--exclude-standard"]
+    out = _query(args, folder)
+    if out is None:
+        return None
+    # surrogateescape: a path that is not UTF-8 still maps back to its bytes on disk.
+    paths = out.decode("utf-8", "surrogateescape").split("\0")
+    if paths and paths[-1] == "":
+        paths.pop()
+    return paths
