@@ -20,6 +20,8 @@ from k8sread.core.errors import K8sreadError
 COMMANDS: dict[str, str] = {
     "clone": "clone",
     "note": "note",
+    "screenshot": "screenshot",
+    "index": "index",
 }
 
 EXIT_OK = 0
