@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "note": "note",
     "screenshot": "screenshot",
     "index": "index",
+    "check": "check",
 }
 
 EXIT_OK = 0

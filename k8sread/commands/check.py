@@ -1,0 +1,293 @@
+"""Check packs against a source tree: is every note still on its code?
+
+examples:
+  k8sread check                            the packs for the tree the reader would open
+  k8sread check --repo ~/src/kubernetes series
+  k8sread check --repo . ./my-pack         a pack folder (in CI: fails on orphans or errors)
+  k8sread check --json ./my-pack | jq '.packs[].files[].notes[] | select(.status != "exact")'
+  k8sread check --fix ./my-pack            re-pin moved notes, add anchors to old notes
+
+Each note is resolved the way the reader resolves it (see k8sread.core.anchors): "exact"
+(same lines, same text), "moved" (found elsewhere by its symbol, its text, or a close fuzzy
+match: the pack still says the old lines), "orphaned" (its code is gone, or its file is not
+in the tree: a renamed file orphans its notes), or "unanchored" (written before anchors
+existed: shown at its lines, unchecked; a warning).
+
+PACK is a pack folder or the name of a bundled pack; without PACK: the bundled packs meant
+for the tree (the demo pack for the demo tree, the others for real checkouts) and your own
+pack if you have one.
+
+--fix rewrites, atomically, the files whose notes moved: new lines and a fresh anchor for
+moved notes, an anchor for unanchored ones, a refreshed anchor where the symbol was renamed.
+Orphans are left as they are. A pack file that does not parse is never written.
+
+exit status: 0 all notes placed (moved notes and unanchored ones only warn), 1 orphans or
+broken pack files (reported as file:line:column; the rest is still checked), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from k8sread.core.anchors import ANCHOR_KEYS, EXACT, MOVED, ORPHAN, UNANCHORED, Resolution, TextIndex, reanchored, resolve
+from k8sread.core.errors import K8sreadError, PackFileError
+from k8sread.core.note import Note
+from k8sread.core.pack import Pack
+from k8sread.core.packset import DEMO_PACK
+from k8sread.core.paths import bundled_annotations_dir, demo_tree_dir, user_pack_dir
+from k8sread.core.symbols import extract_symbols
+
+HELP = "check that every note of a pack is still on its code (for CI); --fix re-pins"
+
+STATUS_WORDS = {EXACT: "exact", MOVED: "moved", ORPHAN: "orphaned", UNANCHORED: "unanchored"}
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    from k8sread.core.tree_choice import add_repo_argument
+
+    add_repo_argument(parser)
+    parser.add_argument("packs", nargs="*", metavar="PACK", help="pack folder or bundled pack name (default: the packs for the tree)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document with every note's status, old and new lines")
+    parser.add_argument("--fix", action="store_true", help="rewrite moved notes' lines and anchors, add missing anchors")
+
+
+# ---- results --------------------------------------------------------------------------
+
+
+@dataclass
+class NoteResult:
+    note: Note
+    resolution: Resolution
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.note.id, "old": [self.note.start, self.note.end], **self.resolution.to_json()}
+
+
+@dataclass
+class FileResult:
+    path: str
+    notes: list[NoteResult] = field(default_factory=list)
+    missing: str | None = None  # why the source file could not be read
+    fixed: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.notes if item.resolution.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "missing": self.missing,
+            "counts": {STATUS_WORDS[s]: self.count(s) for s in STATUS_WORDS},
+            "fixed": self.fixed,
+            "notes": [item.to_json() for item in self.notes],
+        }
+
+
+@dataclass
+class PackResult:
+    name: str
+    root: str
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[PackFileError | K8sreadError] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "root": self.root,
+            "errors": [_error_json(error) for error in self.errors],
+            "files": [item.to_json() for item in self.files],
+        }
+
+
+def _error_json(error: K8sreadError) -> dict[str, Any]:
+    if isinstance(error, PackFileError):
+        return {"file": str(error.path), "line": error.line, "column": error.column, "message": error.reason}
+    return {"file": None, "line": None, "column": None, "message": str(error)}
+
+
+# ---- which packs ------------------------------------------------------------------------
+
+
+def _pack_dirs(names: list[str], tree_root: Path) -> list[Path]:
+    if names:
+        found: list[Path] = []
+        for name in names:
+            given = Path(name).expanduser()
+            if given.is_dir():
+                found.append(given)
+            elif "/" not in name and (bundled_annotations_dir() / name).is_dir():
+                found.append(bundled_annotations_dir() / name)
+            else:
+                raise K8sreadError(f"{name}: no such pack folder, and no bundled pack of that name")
+        return found
+    # Like the reader: the demo pack goes with the demo tree, the other bundled packs with
+    # real checkouts.
+    is_demo = tree_root.resolve() == demo_tree_dir().resolve()
+    dirs: list[Path] = []
+    base = bundled_annotations_dir()
+    if base.is_dir():
+        for folder in sorted(base.iterdir()):
+            if (folder / "pack.toml").is_file() and (folder.name == DEMO_PACK) == is_demo:
+                dirs.append(folder)
+    if (user_pack_dir() / "pack.toml").is_file():
+        dirs.append(user_pack_dir())
+    return dirs
+
+
+# ---- checking -----------------------------------------------------------------------------
+
+
+def _duplicate_ids(pack: Pack, notes_by_file: dict[str, list[Note]]) -> list[PackFileError]:
+    seen: dict[str, str] = {}
+    errors: list[PackFileError] = []
+    for path, notes in notes_by_file.items():
+        for note in notes:
+            if note.id in seen and seen[note.id] != path:
+                errors.append(PackFileError(pack.notes_path(path), f"note id {note.id!r} is also used in {seen[note.id]}; ids must be unique in a pack"))
+            seen.setdefault(note.id, path)
+    return errors
+
+
+def _fixed_notes(results: list[NoteResult], lines: list[str], symbols) -> tuple[list[Note], int]:
+    """The file's notes after --fix, and how many changed."""
+    changed = 0
+    notes: list[Note] = []
+    for item in results:
+        note, res = item.note, item.resolution
+        if res.status in (MOVED, UNANCHORED, EXACT) and res.placed:
+            fresh = reanchored(note.anchor, lines, res.start, res.end, symbols)
+            ours = {key: value for key, value in note.anchor.items() if key in ANCHOR_KEYS}
+            theirs = {key: value for key, value in fresh.items() if key in ANCHOR_KEYS}
+            if (res.start, res.end) != (note.start, note.end) or ours != theirs:
+                note = note.with_changes(start=res.start, end=res.end, anchor=fresh)
+                changed += 1
+        notes.append(note)
+    return notes, changed
+
+
+def check_file(pack: Pack, tree, path: str, notes: list[Note], fix: bool) -> FileResult:
+    result = FileResult(path)
+    try:
+        source = tree.read_text(path)
+    except K8sreadError as error:
+        source = None
+        result.missing = str(error)
+    if source is not None and source.binary:
+        source, result.missing = None, f"{path}: a binary file"
+    if source is None:
+        result.notes = [NoteResult(n, Resolution(ORPHAN, None, None, None, 0.0, "file not in the tree")) for n in notes]
+        return result
+    lines = source.lines()
+    symbols = extract_symbols(source.text) if path.endswith(".go") else []
+    index = TextIndex(lines)
+    result.notes = [NoteResult(n, resolve((n.start, n.end), n.anchor, index, symbols)) for n in notes]
+    if fix:
+        fixed, changed = _fixed_notes(result.notes, lines, symbols)
+        if changed:
+            pack.save_notes(path, fixed)  # atomic; refuses a file that no longer parses
+            result.fixed = changed
+    return result
+
+
+def check_pack(root: Path, tree, fix: bool) -> PackResult:
+    try:
+        pack = Pack.open(root, writable=True)
+    except PackFileError as error:
+        result = PackResult(root.name, str(root))
+        result.errors.append(error)
+        return result
+    result = PackResult(pack.name, str(pack.root))
+    notes_by_file: dict[str, list[Note]] = {}
+    for path in pack.files():
+        notes = pack.notes_for(path)
+        if path in pack.errors:
+            result.errors.append(pack.errors[path])
+            continue
+        notes_by_file[path] = notes
+    result.errors.extend(_duplicate_ids(pack, notes_by_file))
+    for path, notes in notes_by_file.items():
+        try:
+            result.files.append(check_file(pack, tree, path, notes, fix))
+        except K8sreadError as error:  # --fix on a read-only or changed-under-us file
+            result.errors.append(error)
+    return result
+
+
+# ---- output -------------------------------------------------------------------------------
+
+
+def _range(start: int | None, end: int | None) -> str:
+    return f"{start}-{end}" if start is not None else "?"
+
+
+def _print_text(results: list[PackResult], tree_root: Path) -> None:
+    out = sys.stdout
+    for pack in results:
+        print(f"pack {pack.name} ({pack.root}) against {tree_root}", file=out)
+        for error in pack.errors:
+            print(f"  error: {error}", file=out)
+        for item in pack.files:
+            counts = f"{item.count(EXACT)} exact, {item.count(MOVED)} moved, {item.count(ORPHAN)} orphaned"
+            if item.count(UNANCHORED):
+                counts += f", {item.count(UNANCHORED)} unanchored"
+            suffix = "  (file not in the tree)" if item.missing else ""
+            if item.fixed:
+                suffix += f"  (fixed {item.fixed})"
+            print(f"{item.path}: {counts}{suffix}", file=out)
+            for note_result in item.notes:
+                res, note = note_result.resolution, note_result.note
+                old = _range(note.start, note.end)
+                if res.status == MOVED:
+                    how = f"by {res.method}" + (f", similarity {res.score:.2f}" if res.method == "fuzzy" else "")
+                    done = "; re-pinned" if item.fixed else ""
+                    print(f"  moved     {note.id}: {old} -> {_range(res.start, res.end)} ({how}){done}", file=out)
+                elif res.status == ORPHAN and not item.missing:
+                    print(f"  orphaned  {note.id}: {old}: {res.reason}", file=out)
+                elif res.status == UNANCHORED and item.fixed:
+                    print(f"  anchored  {note.id}: {old}", file=out)
+                elif res.status == UNANCHORED:
+                    print(f"  warning   {note.id}: {old} has no anchor; `k8sread check --fix` adds one", file=out)
+
+
+def _summary(results: list[PackResult]) -> dict[str, int]:
+    files = [item for pack in results for item in pack.files]
+    summary = {"packs": len(results), "files": len(files), "notes": sum(len(item.notes) for item in files)}
+    for status, word in STATUS_WORDS.items():
+        summary[word] = sum(item.count(status) for item in files)
+    summary["errors"] = sum(len(pack.errors) for pack in results)
+    summary["fixed"] = sum(item.fixed for item in files)
+    return summary
+
+
+def run(args: argparse.Namespace) -> int:
+    from k8sread.core.tree_choice import tree_from_args
+
+    tree = tree_from_args(args)
+    pack_dirs = _pack_dirs(args.packs, tree.root)
+    if not pack_dirs:
+        raise K8sreadError("no pack to check: name a pack folder (k8sread check PACK)")
+    results = [check_pack(root, tree, args.fix) for root in pack_dirs]
+    summary = _summary(results)
+    failed = summary["orphaned"] > 0 or summary["errors"] > 0
+    if args.json:
+        document = {"tree": str(tree.root), "ok": not failed, "summary": summary, "packs": [pack.to_json() for pack in results]}
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_text(results, tree.root)
+        line = (
+            f"{summary['notes']} notes in {summary['files']} files, {summary['packs']} pack(s): "
+            f"{summary['exact']} exact, {summary['moved']} moved, {summary['orphaned']} orphaned"
+        )
+        if summary["unanchored"]:
+            line += f", {summary['unanchored']} unanchored"
+        line += f", {summary['errors']} error(s)"
+        if args.fix:
+            line += f"; fixed {summary['fixed']} note(s)"
+        print(line)
+    return 1 if failed else 0
