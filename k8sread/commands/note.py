@@ -21,6 +21,7 @@ from pathlib import Path
 from k8sread.core.errors import K8sreadError
 from k8sread.core.note import LANG_RE, Note, NoteError, new_id, now
 from k8sread.core.packset import writable_pack
+from k8sread.core.placement import anchored
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
 
 HELP = "add a note to a pack from the shell"
@@ -104,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         raise K8sreadError(str(error)) from None
     if any(existing.id == note.id for existing in pack.notes_for(path)) or pack.find(note.id):
         raise K8sreadError(f"note id {note.id!r} already exists in pack {pack.name}")
+    # Record the anchor now, while the lines are known to be the ones the author meant.
+    note = anchored(note, source.lines(), is_go=path.endswith(".go"))
     pack.upsert(path, note)
     print(f"added {note.id} on {path}:{start}-{end} to {pack.root / (path + '.toml')}")
     return 0

@@ -51,11 +51,15 @@ class PackMeta:
         return self.languages[0] if self.languages else None
 
 
-def _toml_error(path: Path, error: tomllib.TOMLDecodeError) -> PackFileError:
+def _toml_error(path: Path, error: tomllib.TOMLDecodeError, text: str) -> PackFileError:
     message = str(error)
     match = _TOML_POSITION.search(message)
     line = int(match.group(1)) if match else None
     column = int(match.group(2)) if match else None
+    if match is None and "end of document" in message:
+        # tomllib gives no position here; the problem is on the last line.
+        line = text.rstrip("\n").count("\n") + 1
+        column = len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
     reason = _TOML_POSITION.sub("", message).strip() or "invalid TOML"
     return PackFileError(path, f"invalid TOML: {reason}", line, column)
 
@@ -84,7 +88,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _toml_error(path, error) from None
+        raise _toml_error(path, error, text) from None
 
 
 def _notes_header_lines(path: Path) -> list[int]:

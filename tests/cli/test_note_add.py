@@ -29,6 +29,7 @@ def test_add_to_explicit_pack(tree, tmp_path, capsys):
     note = data["notes"][0]
     assert (note["id"], note["lines"], note["title"], note["body"], note["tags"]) == ("n-main", [5, 7], "main", "Entry.", ["a", "b"])
     assert "created" in note and "author" in note
+    assert note["anchor"]["symbol"] == "main" and note["anchor"]["offset"] == 0 and note["anchor"]["fingerprint"]
     assert Pack.open(pack_dir).notes_for("cmd/main.go")[0].id == "n-main"
 
 

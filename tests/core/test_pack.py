@@ -288,3 +288,10 @@ def test_cache_picks_up_outside_edits(pack):
     path: Path = pack.notes_path("x.go")
     path.write_text(path.read_text() + '\n[[notes]]\nid = "z"\nlines = [50, 51]\ntitle = "added by git pull"\n')
     assert [n.id for n in pack.notes_for("x.go")] == ["a", "z"]
+
+
+def test_error_at_end_of_document_still_names_a_line(pack):
+    path = pack.notes_path("e.go")
+    path.write_text('format = 1\n[[notes]]\nid = "a"\nlines = [1, 1]\ntitle = ')
+    pack.notes_for("e.go")
+    assert pack.errors["e.go"].line == 5
