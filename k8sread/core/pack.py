@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -342,15 +343,23 @@ class Pack:
     def _locked(self, source_path: str):
         return file_lock(cache_dir() / "locks", str(self.notes_path(source_path)))
 
-    def upsert(self, source_path: str, note: Note) -> None:
-        """Add or replace one note by id. Re-reads the file under a lock first, so a note
-        another reader saved meanwhile is kept."""
+    def upsert(self, source_path: str, note: Note, *, base: Note | None = None) -> Note:
+        """Add or replace one note by id; returns the note as saved.
+
+        Re-reads the file under a lock first, so notes another reader saved meanwhile are
+        kept. `base` is the note as it was when the edit began: if someone else changed or
+        deleted that note since, the edit is saved as a copy with a new id (never dropped,
+        never silently overwriting theirs), and the returned note carries that id."""
         self._require_writable()
         with self._locked(source_path):
             path = self.notes_path(source_path)
             current = parse_notes_file(path, source_path) if path.exists() else []
+            on_disk = next((existing for existing in current if existing.id == note.id), None)
+            if base is not None and on_disk != base:
+                note = note.with_changes(id=f"{note.id}.conflict-{secrets.token_hex(3)}")
             merged = [existing for existing in current if existing.id != note.id] + [note]
             self.save_notes(source_path, merged)
+            return note
 
     def delete(self, source_path: str, note_id: str) -> bool:
         self._require_writable()
