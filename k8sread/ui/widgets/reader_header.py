@@ -1,0 +1,55 @@
+"""The top line: tree name, its commit, the current file, orphan count; and the banner."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from k8sread.core.sanitize import inert
+
+
+class ReaderHeader(Static):
+    DEFAULT_CSS = """
+    ReaderHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    tree_name: reactive[str] = reactive("")
+    commit: reactive[str | None] = reactive(None)
+    file: reactive[str | None] = reactive(None)
+    orphans: reactive[int] = reactive(0)
+    status: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        text = Text()
+        text.append("k8sread ", style="bold")
+        text.append(inert(self.tree_name), style="bold cyan")
+        if self.commit:
+            text.append(f" @{self.commit[:10]}", style="dim")
+        if self.file:
+            text.append("  ›  ")
+            text.append(inert(self.file))
+        if self.orphans:
+            text.append(f"  ⚠ {self.orphans} orphaned", style="bold yellow")
+        if self.status:
+            text.append("  ")
+            text.append(inert(self.status), style="italic")
+        return text
+
+
+class Banner(Static):
+    DEFAULT_CSS = """
+    Banner {
+        height: auto;
+        max-height: 2;
+        background: $warning 20%;
+        color: $foreground;
+        padding: 0 1;
+    }
+    Banner.-hidden { display: none; }
+    """

@@ -1,0 +1,355 @@
+"""The reader end to end under Pilot: browse, find, read, notes, annotate, resume, trail, jumps."""
+
+from __future__ import annotations
+
+from k8sread.core.drafts import DraftStore
+from k8sread.core.pack import Pack
+from k8sread.core.paths import user_pack_dir
+from k8sread.core.session import TreeSession
+from k8sread.ui.screens.note_editor import NoteEditorScreen
+from k8sread.ui.widgets.file_tree import FileTree
+from k8sread.ui.widgets.notes_pane import NotesPane
+from k8sread.ui.widgets.reader_header import ReaderHeader
+from k8sread.ui.widgets.source_view import SourceView
+
+from reader_support import line_of, make_app, sync
+
+SIZE = (120, 40)
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@sync
+async def test_opens_first_file_with_header_tree_and_notes(reader_tree):
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.current_path == "cmd/kubectl/kubectl.go"
+        header = app.query_one(ReaderHeader)
+        assert header.file == "cmd/kubectl/kubectl.go" and header.tree_name == "tree"
+        tree = app.query_one(FileTree)
+        top = [str(node.label).split(" ")[0] for node in tree.root.children]
+        assert "cmd/" in top and "pkg/" in top and "vendor/" not in top
+        pane = app.query_one(NotesPane)
+        assert [item.note.id for item in pane.items] == ["g-main"]
+        main_line = line_of(reader_tree, "cmd/kubectl/kubectl.go", "func main()")
+        view = app.query_one(SourceView)
+        assert main_line in view._markers and view.has_focus
+
+
+@sync
+async def test_fuzzy_finder_opens_a_file(reader_tree):
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"storego")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_path == "pkg/store/store.go"
+        assert app.query_one(SourceView).has_focus
+
+
+@sync
+async def test_tree_opens_files_and_toggles_vendor(reader_tree):
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one(FileTree)
+        tree.reveal("pkg/store/store.go")
+        await pilot.pause()
+        tree.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_path == "pkg/store/store.go"
+        assert "pkg/store/store.go" in app.session.read_files
+        app.action_toggle_hidden()
+        await pilot.pause()
+        assert "vendor/" in [str(node.label).split(" ")[0] for node in tree.root.children]
+
+
+@sync
+async def test_notes_follow_scrolling_and_enter_jumps(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/apply/apply.go")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(NotesPane)
+        run_line = line_of(reader_tree, "pkg/apply/apply.go", "func (o *ApplyOptions) Run")
+        assert pane.items[0].start == run_line
+        pane.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.query_one(SourceView)
+        assert view.selection == (run_line, run_line + 6) and view.cursor_line == run_line
+        await pilot.press("G")  # still on the source view: the pane handed focus back
+        await pilot.pause()
+        assert view.cursor_line == view.line_count
+
+
+@sync
+async def test_add_edit_delete_a_note(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        new_line = line_of(reader_tree, "pkg/store/store.go", "func New()")
+        await pilot.press("colon", *str(new_line), "enter")
+        await pilot.pause()
+        await pilot.press("v", "j", "j", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press(*"constructor")
+        await pilot.click("#editor-body")
+        await pilot.press(*"Makes an empty store.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        mine = Pack.open(user_pack_dir())
+        notes = mine.notes_for("pkg/store/store.go")
+        assert len(notes) == 1
+        note = notes[0]
+        assert (note.title, note.body, note.start, note.end) == ("constructor", "Makes an empty store.", new_line, new_line + 2)
+        assert note.anchor["symbol"] == "New" and note.anchor["fingerprint"]
+        assert [item.note.id for item in app.query_one(NotesPane).items][0] == note.id
+        assert DraftStore().load_all() == []
+
+        # edit: cursor is inside the note's range
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press("end", *" (edited)", "ctrl+s")
+        await settle(app, pilot)
+        assert Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")[0].title == "constructor (edited)"
+
+        # delete, after a confirmation
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")) == 1
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert Pack.open(user_pack_dir()).notes_for("pkg/store/store.go") == []
+
+
+@sync
+async def test_read_only_pack_cannot_be_edited(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
+        app.query_one(SourceView).go_to_line(create)
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditorScreen)
+        assert (reader_tree.parent / "guide" / "pkg/store/store.go.toml").read_text().count("[[notes]]") == 1
+
+
+@sync
+async def test_draft_survives_an_abrupt_exit(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"half written")
+        await pilot.pause(0.6)  # the editor saves drafts 0.3 s after typing stops
+    # The app went away without saving (as when a terminal is closed).
+    assert [d.title for d in DraftStore().load_all()] == ["half written"]
+    again = make_app(reader_tree)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert isinstance(again.screen, NoteEditorScreen)
+        assert again.screen.query_one("#editor-title").value == "half written"
+        assert again.current_path == "pkg/store/store.go"
+
+
+@sync
+async def test_resume_file_position_and_selection(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/apply/apply.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("colon", "2", "0", "enter")
+        await pilot.press("shift+down", "shift+down")
+        await pilot.pause()
+        selection = app.query_one(SourceView).selection
+        await pilot.press("q")
+    assert selection == (20, 22)
+    again = make_app(reader_tree)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        view = again.query_one(SourceView)
+        assert again.current_path == "pkg/apply/apply.go"
+        assert view.cursor_line == 22 and view.selection == (20, 22)
+    session = TreeSession.load(reader_tree)
+    assert "pkg/apply/apply.go" in session.read_files
+
+
+@sync
+async def test_trail_components_and_map(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        main_line = line_of(reader_tree, "cmd/kubectl/kubectl.go", "func main()")
+        assert app.current_path == "cmd/kubectl/kubectl.go"
+        assert app.query_one(SourceView).selection == (main_line, main_line + 5)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(app, pilot)
+        assert app.current_path == "pkg/store/store.go" and app.session.trail_step == "g-create"
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.session.trail_step == "g-run"
+        rendered = str(app.query_one("ComponentMap").render())
+        assert "1:kubectl 2/2" in rendered and "2:store 1/1" in rendered
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert app.session.trail_step == "g-main"
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # from g-main; the chapter heading is skipped
+        await settle(app, pilot)
+        assert app.current_path == "pkg/store/store.go"
+    again = make_app(reader_tree)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.session.trail_step == "g-create"
+
+
+@sync
+async def test_language_switch(reader_tree):
+    app = make_app(reader_tree, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(NotesPane)
+        assert "入口" in str(pane.entries[0].render_text()) if hasattr(pane.entries[0], "render_text") else True
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.lang == "en" and pane.entries[0].lang == "en"
+
+
+@sync
+async def test_go_to_definition_and_back(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/apply/apply.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.query_one(SourceView)
+        line = line_of(reader_tree, "pkg/apply/apply.go", "o.Store.Create(obj)")
+        column = (reader_tree / "pkg/apply/apply.go").read_text().split("\n")[line - 1].index("Create") + 1
+        view.restore_position(line, column)
+        await pilot.press("g", "d")
+        await settle(app, pilot)
+        target = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
+        assert (app.current_path, view.cursor_line) == ("pkg/store/store.go", target)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert (app.current_path, view.cursor_line) == ("pkg/apply/apply.go", line)
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert app.current_path == "pkg/store/store.go"
+
+
+@sync
+async def test_outline_jumps(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*".Error", "enter")
+        await pilot.pause()
+        assert app.query_one(SourceView).cursor_line == line_of(reader_tree, "pkg/store/store.go", "func (e fmtError) Error")
+
+
+@sync
+async def test_symbol_search_and_tree_search(reader_tree):
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press(*"ApplyOptions", "enter")
+        await settle(app, pilot)
+        assert app.current_path == "pkg/apply/apply.go"
+        assert app.query_one(SourceView).cursor_line == line_of(reader_tree, "pkg/apply/apply.go", "type ApplyOptions struct")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press(*"errExists", "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_path == "pkg/store/store.go"
+        assert app.query_one(SourceView).cursor_line == line_of(reader_tree, "pkg/store/store.go", "return errExists")
+
+
+@sync
+async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp_path):
+    from k8sread.core.note import Note
+    from k8sread.core.placement import anchored
+
+    text = (reader_tree / "pkg/store/store.go").read_text()
+    lines = text.split("\n")
+    new_line = line_of(reader_tree, "pkg/store/store.go", "func New()")
+    mine = Pack.create(user_pack_dir(), "mine")
+    mine.upsert("pkg/store/store.go", anchored(Note(id="m1", start=new_line, end=new_line + 2, title="ctor"), lines, is_go=True))
+    mine.upsert("pkg/store/store.go", anchored(Note(id="gone", start=2, end=3, title="doc"), lines, is_go=True))
+    # The code changes: three lines inserted above, and the doc comment is rewritten.
+    changed = text.replace("// Store keeps objects.", "// A Store holds\n// every object\n// by name.\n// Really.")
+    (reader_tree / "pkg/store/store.go").write_text(changed)
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        header = app.query_one(ReaderHeader)
+        assert header.orphans == 1
+        moved = {p.note.id: p.start for p in app.placed if p.moved}
+        create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
+        assert moved == {"m1": new_line + 3, "g-create": create}  # the guide's note moved too
+        view = app.query_one(SourceView)
+        assert new_line + 3 in view._moved
+        view.go_to_line(new_line + 3)
+        await pilot.press("p")
+        await settle(app, pilot)
+        saved = {n.id: n for n in Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")}
+        assert (saved["m1"].start, saved["m1"].end) == (new_line + 3, new_line + 5)
+        assert {p.note.id for p in app.placed if p.moved} == {"g-create"}  # read-only: stays moved
+        await pilot.press("O")
+        await pilot.pause()
+        assert "OrphansScreen" == type(app.screen).__name__
+
+
+@sync
+async def test_help_and_palette(reader_tree):
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+@sync
+async def test_small_terminal_layout(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/apply/apply.go")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        view = app.query_one(SourceView)
+        assert view.size.width >= 30
+        await pilot.press("ctrl+b", "ctrl+n")
+        await pilot.pause()
+        assert view.size.width >= 70
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert view.size.width > 100
