@@ -23,6 +23,10 @@ COMMANDS: dict[str, str] = {
     "screenshot": "screenshot",
     "index": "index",
     "check": "check",
+    "pack": "pack",
+    "export": "export",
+    "import": "import_",
+    "notes": "notes",
 }
 
 EXIT_OK = 0

@@ -1,0 +1,280 @@
+"""CodeTour (the VS Code extension) tours to and from packs.
+
+A tour is JSON (`.tours/<name>.tour`, schema https://aka.ms/codetour-schema): a title, an
+optional description and git `ref`, and steps. A step has a `description` (Markdown) and may
+name a `file` (relative to the workspace root) with a 1-based `line`, a `selection`
+({start: {line, character}, end: {...}}, 1-based), or a `pattern` (a regular expression the
+extension searches the file for); or a `directory`, a `uri`, a `view`, or nothing (a
+content-only step).
+
+Export: the trail's steps in order (or the notes of the chosen scope), each with file, line,
+selection, title and description, and the commit as `ref`. Orphaned notes cannot point at
+code, so they are left out and listed.
+
+Import: each step anchored in a file of the tree becomes a note; steps that point at a
+directory, a missing file, a pattern that matches nothing or lines past the end, and steps
+with no file at all, are reported, not dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from k8sread.core.errors import K8sreadError
+from k8sread.core.export_markdown import Document, build, inert, one_line
+from k8sread.core.note import Note, NoteError, now
+from k8sread.core.pack import Pack
+from k8sread.core.placement import anchored
+from k8sread.core.source_tree import SourceTree
+
+SCHEMA_URL = "https://aka.ms/codetour-schema"
+TAG = "codetour"
+MAX_TOUR_BYTES = 16 * 1024 * 1024
+
+
+# ---- export -------------------------------------------------------------------------------
+
+
+def tour_from_document(doc: Document) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    for item in doc.items:
+        where = item.where
+        if where.orphan:
+            continue
+        title = one_line(where.note.title_in(doc.lang)) or where.note.id
+        # The extension shows the step's comment under `line`: under the block reads best.
+        step: dict[str, Any] = {"file": where.path, "line": where.end}
+        if where.end > where.start:
+            last = doc.locator.source(where.path).lines or []
+            end_character = len(last[where.end - 1]) + 1 if where.end <= len(last) else 1
+            step["selection"] = {"start": {"line": where.start, "character": 1}, "end": {"line": where.end, "character": end_character}}
+        step["title"] = title
+        step["description"] = inert(where.note.body_in(doc.lang)).strip() or title
+        steps.append(step)
+    tour: dict[str, Any] = {"$schema": SCHEMA_URL, "title": doc.title, "steps": steps}
+    if doc.description:
+        tour["description"] = doc.description
+    if doc.commit:
+        tour["ref"] = doc.commit
+    return tour
+
+
+def export_tour(pack: Pack, tree: SourceTree, *, lang: str, **scope) -> tuple[str, Document, list[str]]:
+    """The tour's JSON text, the document it came from, and the notes left out (orphans)."""
+    doc = build(pack, tree, lang=lang, **scope)
+    tour = tour_from_document(doc)
+    left_out = [f"{item.where.path}: note {item.where.note.id} is orphaned ({item.where.reason}); not in the tour" for item in doc.orphans]
+    return json.dumps(tour, ensure_ascii=False, indent=2) + "\n", doc, left_out
+
+
+def tour_path(base: Path, pack_name: str) -> Path:
+    return Path(base) / ".tours" / f"{pack_name}.tour"
+
+
+# ---- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    step: int  # 1-based
+    note: Note
+    path: str
+    how: str  # line | selection | pattern | file
+
+
+@dataclass(frozen=True)
+class Skipped:
+    step: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    title: str
+    ref: str | None
+    imported: list[Imported] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_tour(path: Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_TOUR_BYTES:
+            raise K8sreadError(f"{path}: over {MAX_TOUR_BYTES // (1024 * 1024)} MiB; not a tour")
+        data = json.loads(path.read_text("utf-8-sig"))
+    except FileNotFoundError:
+        raise K8sreadError(f"{path}: no such file") from None
+    except OSError as error:
+        raise K8sreadError(f"{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise K8sreadError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise K8sreadError(f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})") from None
+    problems = tour_problems(data)
+    if problems:
+        raise K8sreadError(f"{path}: not a CodeTour file: {problems[0]}")
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def tour_problems(tour: Any) -> list[str]:
+    """Where `tour` breaks the CodeTour schema's required fields and types ([] when it fits)."""
+    if not isinstance(tour, dict):
+        return ["a tour is a JSON object"]
+    problems: list[str] = []
+    if not isinstance(tour.get("title"), str):
+        problems.append("title must be a string")
+    for key in ("description", "ref"):
+        if key in tour and not isinstance(tour[key], str):
+            problems.append(f"{key} must be a string")
+    if "isPrimary" in tour and not isinstance(tour["isPrimary"], bool):
+        problems.append("isPrimary must be true or false")
+    steps = tour.get("steps")
+    if not isinstance(steps, list):
+        return problems + ["steps must be an array"]
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            problems.append(f"step {number} must be an object")
+            continue
+        if not isinstance(step.get("description"), str):
+            problems.append(f"step {number}: description must be a string")
+        for key in ("file", "directory", "uri", "title", "view", "pattern"):
+            if key in step and not isinstance(step[key], str):
+                problems.append(f"step {number}: {key} must be a string")
+        if "line" in step and not _is_number(step["line"]):
+            problems.append(f"step {number}: line must be a number")
+        if "selection" in step:
+            selection = step["selection"]
+            ok = isinstance(selection, dict) and all(
+                isinstance(selection.get(end), dict) and _is_number(selection[end].get("line")) and _is_number(selection[end].get("character"))
+                for end in ("start", "end")
+            )
+            if not ok:
+                problems.append(f"step {number}: selection needs start and end, each with a line and a character number")
+        if "commands" in step and not (isinstance(step["commands"], list) and all(isinstance(c, str) for c in step["commands"])):
+            problems.append(f"step {number}: commands must be an array of strings")
+    return problems
+
+
+def _clean_path(raw: str) -> str:
+    path = raw.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return str(PurePosixPath(path)) if path else ""
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40].strip("-") or "tour"
+
+
+def _title_from(step: dict[str, Any], number: int) -> str:
+    if isinstance(step.get("title"), str) and step["title"].strip():
+        return one_line(step["title"])
+    for line in inert(step.get("description", "")).split("\n"):
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text if len(text) <= 80 else text[:79] + "…"
+    return f"Step {number}"
+
+
+def _lines_of(step: dict[str, Any], lines: list[str]) -> tuple[int, int, str] | str:
+    """(start, end, how), or why the step cannot be placed."""
+    if isinstance(step.get("selection"), dict):
+        start = int(step["selection"]["start"]["line"])
+        end = int(step["selection"]["end"]["line"])
+        # A selection ending at the very start of a line does not cover that line.
+        if end > start and int(step["selection"]["end"]["character"]) <= 1:
+            end -= 1
+        how = "selection"
+    elif _is_number(step.get("line")):
+        start = end = int(step["line"])
+        how = "line"
+    elif isinstance(step.get("pattern"), str):
+        try:
+            pattern = re.compile(step["pattern"], re.MULTILINE)
+        except re.error as error:
+            return f"pattern {step['pattern']!r} is not a regular expression ({error})"
+        text = "\n".join(lines)
+        match = pattern.search(text)
+        if match is None:
+            return f"pattern {step['pattern']!r} matches nothing in the file"
+        start = end = text.count("\n", 0, match.start()) + 1
+        how = "pattern"
+    else:
+        start = end = 1
+        how = "file"
+    if start < 1 or end < start:
+        return f"lines {start}-{end} are not a valid range"
+    if end > len(lines):
+        return f"lines {start}-{end} are past the end of the file ({len(lines)} lines)"
+    return start, end, how
+
+
+def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: str = "", lang: str | None = None) -> ImportReport:
+    """Turn the tour's steps into notes of `pack` (ids `<tour>-<n>`, in tour order)."""
+    report = ImportReport(title=tour.get("title", ""), ref=tour.get("ref"))
+    if report.ref and tree.commit and not tree.commit.startswith(report.ref) and report.ref != tree.commit:
+        report.warnings.append(f"the tour was recorded at {report.ref}; the tree is at {tree.commit[:12]}: line numbers may not match")
+    prefix = _slug(report.title)
+    existing = {note.id for path in pack.files() for note in pack.notes_for(path)}
+    next_trail = 1 + max((note.trail or 0 for path in pack.files() for note in pack.notes_for(path)), default=0)
+    stamp = now()
+    for number, step in enumerate(tour.get("steps", []), start=1):
+        if isinstance(step.get("directory"), str):
+            report.skipped.append(Skipped(number, f"points at the directory {step['directory']!r}; notes pin lines of files"))
+            continue
+        if not isinstance(step.get("file"), str) or not step["file"].strip():
+            what = "a URI" if step.get("uri") else ("a view" if step.get("view") else "no file")
+            report.skipped.append(Skipped(number, f"has {what}; only steps on a file become notes"))
+            continue
+        path = _clean_path(step["file"])
+        try:
+            source = tree.read_text(path)
+        except K8sreadError as error:
+            report.skipped.append(Skipped(number, f"file {path!r} cannot be used: {error}"))
+            continue
+        if source.binary:
+            report.skipped.append(Skipped(number, f"file {path!r} is binary"))
+            continue
+        lines = source.lines()
+        placed = _lines_of(step, lines)
+        if isinstance(placed, str):
+            report.skipped.append(Skipped(number, f"{path}: {placed}"))
+            continue
+        start, end, how = placed
+        note_id = f"{prefix}-{number}"
+        while note_id in existing:
+            note_id += "x"
+        title = _title_from(step, number)
+        body = inert(step.get("description", "")).strip()
+        try:
+            note = Note(
+                id=note_id,
+                start=start,
+                end=end,
+                title={lang: title} if lang else title,
+                body=({lang: body} if lang else body) if body else "",
+                tags=(TAG,),
+                author=author,
+                created=stamp,
+                updated=stamp,
+                trail=next_trail,
+            )
+        except NoteError as error:
+            report.skipped.append(Skipped(number, str(error)))
+            continue
+        note = anchored(note, lines, is_go=path.endswith(".go"))
+        saved = pack.upsert(path, note)
+        existing.add(saved.id)
+        next_trail += 1
+        report.imported.append(Imported(number, saved, path, how))
+    return report
