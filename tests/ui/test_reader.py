@@ -353,3 +353,35 @@ async def test_small_terminal_layout(reader_tree):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert view.size.width > 100
+
+
+@sync
+async def test_packs_switch_off_and_choose_target(reader_tree):
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert [item.note.id for item in app.query_one(NotesPane).items] == ["g-create"]
+        await pilot.press("P")
+        await pilot.pause()
+        await pilot.press("space")  # the guide pack is first: hide it
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.query_one(NotesPane).items == []
+        assert app.query_one(SourceView)._markers == {}
+        assert app.trail is None or app.trail.pack.name != "guide"
+
+
+@sync
+async def test_export_current_file(reader_tree):
+    from k8sread.core.paths import data_dir
+
+    app = make_app(reader_tree, open_path="pkg/store/store.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")  # "This file's notes"
+        await settle(app, pilot)
+    out = data_dir() / "exports" / "guide-pkg_store_store.go-en.md"
+    text = out.read_text()
+    assert "Create" in text and "```go" in text and "func (s *Store) Create" in text

@@ -41,10 +41,10 @@ class FileFinderScreen(ModalScreen[str | None]):
         Binding("pageup", "move(-10)", show=False),
     ]
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str] | None = None, *, index: FuzzyIndex | None = None) -> None:
         super().__init__()
-        self.index = FuzzyIndex(paths)
-        self.total = len(paths)
+        self.index = index if index is not None else FuzzyIndex(paths or [])
+        self.total = len(self.index)
 
     def compose(self) -> ComposeResult:
         with Vertical():
