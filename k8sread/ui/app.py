@@ -35,6 +35,7 @@ from k8sread.ui.widgets.reader_header import Banner, ReaderHeader
 from k8sread.ui.widgets.source_view import SourceView
 
 PANE_STEP = 4
+NARROW_WIDTH = 100
 PANE_MIN, PANE_MAX = 16, 80
 
 
@@ -169,8 +170,13 @@ class ReaderApp(App[None]):
         return next((f for f in files if f.endswith(".go")), files[0] if files else None)
 
     def _apply_widths(self) -> None:
-        self.query_one("#tree").styles.width = self.tree_width
-        self.query_one("#notes").styles.width = self.notes_width
+        # Under 100 columns the code needs the room: the side panes take less of it.
+        narrow = self.size.width < NARROW_WIDTH
+        self.query_one("#tree").styles.width = min(self.tree_width, 20) if narrow else self.tree_width
+        self.query_one("#notes").styles.width = min(self.notes_width, 26) if narrow else self.notes_width
+
+    def on_resize(self) -> None:
+        self._apply_widths()
 
     # ---- opening files ---------------------------------------------------------------
 

@@ -385,3 +385,17 @@ async def test_export_current_file(reader_tree):
     out = data_dir() / "exports" / "guide-pkg_store_store.go-en.md"
     text = out.read_text()
     assert "Create" in text and "```go" in text and "func (s *Store) Create" in text
+
+
+@sync
+async def test_opening_a_file_at_a_far_line_scrolls_there(reader_tree):
+    long_file = reader_tree / "pkg/long/long.go"
+    long_file.parent.mkdir(parents=True)
+    long_file.write_text("package long\n\n" + "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(400)))
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.jump_to("pkg/long/long.go", 300, select=(300, 305))
+        await pilot.pause()
+        first, last = app.query_one(SourceView).visible_range()
+        assert first <= 300 and 305 <= last

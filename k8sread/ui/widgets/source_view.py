@@ -393,6 +393,10 @@ class SourceView(ScrollView, can_focus=True):
             x = cell - width + 1 + min(SIDE_MARGIN, width // 4)
         if x is not None or y is not None:
             self.scroll_to(x=x, y=y, animate=False)
+            if (y is not None and int(self.scroll_y) != y) or (x is not None and int(self.scroll_x) != x):
+                # Right after load() the new size is not laid out yet and the scroll was
+                # clamped: do it again once the layout has caught up.
+                self.call_after_refresh(self.scroll_to, x=x, y=y, animate=False)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
