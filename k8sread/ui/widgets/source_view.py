@@ -120,9 +120,9 @@ class SourceView(ScrollView, can_focus=True):
 
     BINDINGS = [
         Binding("slash", "search", "Search"),
-        Binding("colon", "prompt_line", "Go to line"),
-        Binding("v", "toggle_select", "Select"),
-        Binding("y", "copy", "Copy"),
+        Binding("colon", "prompt_line", "Go to line", show=False),
+        Binding("v", "toggle_select", "Select", show=False),
+        Binding("y", "copy", "Copy", show=False),
         Binding("Y", "copy_location", "Copy location", show=False),
         Binding("n", "search_next", "Next match", show=False),
         Binding("N", "search_previous", "Previous match", show=False),
