@@ -38,7 +38,7 @@ from k8sread.core.anchors import ANCHOR_KEYS, EXACT, MOVED, ORPHAN, UNANCHORED, 
 from k8sread.core.errors import K8sreadError, PackFileError
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
-from k8sread.core.packset import DEMO_PACK
+from k8sread.core.packset import bundled_pack_dirs_for
 from k8sread.core.paths import bundled_annotations_dir, demo_tree_dir, user_pack_dir
 from k8sread.core.symbols import extract_symbols
 
@@ -125,17 +125,16 @@ def _pack_dirs(names: list[str], tree_root: Path) -> list[Path]:
             else:
                 raise K8sreadError(f"{name}: no such pack folder, and no bundled pack of that name")
         return found
-    # Like the reader: the demo pack goes with the demo tree, the other bundled packs with
-    # real checkouts.
-    is_demo = tree_root.resolve() == demo_tree_dir().resolve()
-    dirs: list[Path] = []
-    base = bundled_annotations_dir()
-    if base.is_dir():
-        for folder in sorted(base.iterdir()):
-            if (folder / "pack.toml").is_file() and (folder.name == DEMO_PACK) == is_demo:
-                dirs.append(folder)
+    # Like the reader: the demo pack goes with the demo tree, the series with Kubernetes.
+    dirs: list[Path] = bundled_pack_dirs_for(tree_root)
     if (user_pack_dir() / "pack.toml").is_file():
         dirs.append(user_pack_dir())
+    # Packs registered with `k8sread pack add`, as the reader shows them.
+    from k8sread.core.registry import Registry
+
+    for entry in Registry.load().packs.values():
+        if (entry.path / "pack.toml").is_file() and entry.path.resolve() not in {d.resolve() for d in dirs}:
+            dirs.append(entry.path)
     return dirs
 
 

@@ -64,20 +64,27 @@ def registered_pack(name: str, registry: pack_registry.Registry | None = None) -
     return pack
 
 
-def bundled_packs_for(tree_root: Path) -> list[Pack]:
-    """The demo pack belongs to the demo tree; every other bundled pack to real checkouts."""
+def bundled_pack_dirs_for(tree_root: Path) -> list[Path]:
+    """The demo pack belongs to the demo tree; the other bundled packs (written on
+    Kubernetes) to Kubernetes checkouts. On any other Go tree they would only be orphans."""
+    from k8sread.core.source_tree import is_kubernetes_checkout
+
     is_demo = tree_root.resolve() == demo_tree_dir().resolve()
+    is_kubernetes = not is_demo and is_kubernetes_checkout(tree_root)
     base = bundled_annotations_dir()
-    packs: list[Pack] = []
     if not base.is_dir():
-        return packs
+        return []
+    dirs: list[Path] = []
     for folder in sorted(base.iterdir()):
         if not (folder / "pack.toml").is_file():
             continue
-        if (folder.name == DEMO_PACK) != is_demo:
-            continue
-        packs.append(Pack.open(folder, writable=False))
-    return packs
+        if (is_demo and folder.name == DEMO_PACK) or (is_kubernetes and folder.name != DEMO_PACK):
+            dirs.append(folder)
+    return dirs
+
+
+def bundled_packs_for(tree_root: Path) -> list[Pack]:
+    return [Pack.open(folder, writable=False) for folder in bundled_pack_dirs_for(tree_root)]
 
 
 @dataclass

@@ -207,3 +207,19 @@ def test_default_packs_include_your_own(capsys, monkeypatch, tmp_path):
     code, out, _ = run_check(capsys, "--repo", str(V2))
     assert code == 0
     assert "moved     mine-1: 44-50 -> 57-63 (by symbol)" in out
+
+
+def test_default_packs_include_registered_ones(tmp_path, capsys):
+    from k8sread.cli import main as cli_main
+
+    tree = tmp_path / "tree"
+    (tree / "pkg").mkdir(parents=True)
+    (tree / "pkg" / "a.go").write_text("package pkg\n\nfunc A() {}\n")
+    pack = tmp_path / "team"
+    assert cli_main(["pack", "new", str(pack)]) == 0
+    assert cli_main(["pack", "add", str(pack), "--name", "team"]) == 0
+    assert cli_main(["note", "add", "--repo", str(tree), "--pack", str(pack), "pkg/a.go:3", "--title", "A", "--body", "b"]) == 0
+    capsys.readouterr()
+    assert cli_main(["check", "--repo", str(tree)]) == 0
+    out = capsys.readouterr().out
+    assert "pkg/a.go: 1 exact" in out and "1 pack(s)" in out  # the series goes with Kubernetes trees only

@@ -10,7 +10,7 @@ from k8sread.core import registry
 from k8sread.core.errors import K8sreadError
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
-from k8sread.core.packset import PackSet, find_pack, writable_pack
+from k8sread.core.packset import bundled_pack_dirs_for, PackSet, find_pack, writable_pack
 from k8sread.core.paths import bundled_annotations_dir, data_dir, user_pack_dir
 
 
@@ -27,8 +27,10 @@ def note(note_id, start=1, end=1, title="t"):
 
 @pytest.fixture
 def tree(tmp_path):
+    # Shaped like a Kubernetes checkout, so the bundled series pack goes with it.
     root = tmp_path / "tree"
-    root.mkdir()
+    (root / "cmd" / "kube-apiserver").mkdir(parents=True)
+    (root / "go.mod").write_text("module k8s.io/kubernetes\n")
     (root / "a.go").write_text("package a\n\nfunc A() {}\n")
     return root
 
@@ -89,7 +91,7 @@ def test_registered_packs_join_the_set_under_their_registered_name(tree, tmp_pat
     registry.register("bob", tmp_path / "p2")
     packs = PackSet.for_tree(tree)
     names = [p.name for p in packs.packs]
-    bundled = [folder.name for folder in sorted(bundled_annotations_dir().iterdir()) if (folder / "pack.toml").is_file() and folder.name != "demo"]
+    bundled = [folder.name for folder in bundled_pack_dirs_for(tree)]
     assert names == bundled + ["mine", "alice", "bob"]
     found = [(item.pack.name, item.note.id) for item in packs.notes_for("a.go")]
     assert found == [("bob", "two"), ("alice", "one")]
@@ -168,3 +170,16 @@ def test_kind_says_where_a_pack_came_from(tree, tmp_path):
     registry.register("cloned", tmp_path / "cloned", url="https://example.com/cloned.git")
     packs = PackSet.for_tree(tree)
     assert packs.kind(packs.by_name("cloned")) == "git"
+
+
+def test_bundled_packs_go_with_their_trees(tmp_path):
+    from k8sread.core.paths import demo_tree_dir
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    kubernetes = tmp_path / "kubernetes"
+    (kubernetes / "cmd" / "kube-apiserver").mkdir(parents=True)
+    (kubernetes / "go.mod").write_text("module k8s.io/kubernetes\n")
+    assert bundled_pack_dirs_for(plain) == []
+    assert [d.name for d in bundled_pack_dirs_for(kubernetes)] == ["series"]
+    assert [d.name for d in bundled_pack_dirs_for(demo_tree_dir())] == ["demo"]
