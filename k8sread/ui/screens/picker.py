@@ -1,0 +1,106 @@
+"""A modal list filtered as you type: the shape the file finder, symbol search and outline share.
+
+Subclasses give `placeholder`, and `options(query) -> [(label Text, value)]` plus a status line;
+Enter or a click dismisses with the chosen value, Escape with None.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+T = TypeVar("T")
+
+
+class PickerScreen(ModalScreen[T | None], Generic[T]):
+    DEFAULT_CSS = """
+    PickerScreen { align: center top; }
+    PickerScreen > Vertical {
+        width: 90%;
+        max-width: 120;
+        height: 80%;
+        margin-top: 2;
+        border: thick $accent;
+        background: $surface;
+    }
+    PickerScreen .picker-status { padding: 0 1; color: $text-muted; }
+    PickerScreen OptionList { height: 1fr; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("down,ctrl+n", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+    ]
+
+    placeholder = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(placeholder=self.placeholder, classes="picker-input")
+            yield Label("", classes="picker-status")
+            yield OptionList(classes="picker-list")
+
+    def on_mount(self) -> None:
+        self.show("")
+        self.query_one(Input).focus()
+
+    # ---- what subclasses give --------------------------------------------------------
+
+    def options(self, query: str) -> list[tuple[Text, T]]:
+        raise NotImplementedError
+
+    def status(self, query: str, shown: int) -> str:
+        return ""
+
+    # ---- behaviour -------------------------------------------------------------------
+
+    def show(self, query: str) -> None:
+        found = self.options(query)
+        self._values = [value for _, value in found]
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options([Option(label, id=str(index)) for index, (label, _) in enumerate(found)])
+        if found:
+            results.highlighted = self.initial_highlight(query)
+        self.query_one(".picker-status", Label).update(self.status(query, len(found)))
+
+    def initial_highlight(self, query: str) -> int:
+        return 0
+
+    @on(Input.Changed, ".picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    @on(Input.Submitted, ".picker-input")
+    def _submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.highlighted is not None and self._values:
+            self.dismiss(self._values[results.highlighted])
+
+    @on(OptionList.OptionSelected, ".picker-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._values[int(event.option.id)])
+
+    def action_move(self, delta: int) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            current = results.highlighted or 0
+            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
