@@ -8,7 +8,8 @@
                        packages this file imports (several -> the caller shows a chooser)
 
 Package directories are scanned once (fast regex scan of package-level declarations) and
-cached per (path, mtime, size), so a second jump into the same package costs a dict lookup.
+cached per (path, mtime, size), so a second jump into the same package costs a dict lookup
+plus one stat per file of the package.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from k8sread.core.go_decls import Decl, import_specs, imports, package_name, scan
+from k8sread.core.go_decls import RawDecl, default_import_name, import_specs, package_name, scan_raw
 
 MODULE_ROOT = "k8s.io/kubernetes"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -58,8 +59,11 @@ class DefinitionFinder:
     def __init__(self, root: Path, module: str = MODULE_ROOT):
         self.root = Path(root)
         self.module = module
-        self._packages: dict[str, tuple[tuple, dict[str, list[tuple[str, Decl]]]]] = {}
+        self._root = str(self.root)
+        self._packages: dict[str, tuple[tuple, dict[str, list[tuple[str, RawDecl]]]]] = {}
         self._package_names: dict[str, str | None] = {}
+        # The file asked about last and its imports: a jump asks for them up to three times.
+        self._specs_for: tuple[str, bytes, list[tuple[str | None, str]]] | None = None
 
     # ---- import paths -> folders ------------------------------------------------------
 
@@ -74,48 +78,60 @@ class DefinitionFinder:
         else:
             candidates.append("vendor/" + import_path)
         for candidate in candidates:
-            if (self.root / candidate).is_dir():
+            if os.path.isdir(os.path.join(self._root, candidate)):
                 return candidate
         return None
 
     # ---- package scans ---------------------------------------------------------------
 
-    def _go_files(self, folder: str, include_tests: bool) -> list[str]:
+    def _go_files(self, folder: str, include_tests: bool) -> list[tuple[str, int, int]]:
+        """(path, mtime_ns, size) of the package's .go files, sorted: one stat each (scandir
+        knows file from folder without one)."""
+        found = []
         try:
-            names = sorted(os.listdir(self.root / folder if folder else self.root))
+            with os.scandir(os.path.join(self._root, folder)) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if not name.endswith(".go") or (not include_tests and name.endswith("_test.go")):
+                        continue
+                    try:
+                        if not entry.is_file():
+                            continue
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    found.append((f"{folder}/{name}" if folder else name, stat.st_mtime_ns, stat.st_size))
         except OSError:
             return []
-        return [
-            f"{folder}/{name}" if folder else name
-            for name in names
-            if name.endswith(".go") and (include_tests or not name.endswith("_test.go")) and (self.root / folder / name).is_file()
-        ]
+        found.sort()
+        return found
 
-    def package_decls(self, folder: str, include_tests: bool = False) -> dict[str, list[tuple[str, Decl]]]:
-        """short name -> [(file, decl)] for every package-level declaration in `folder`."""
-        files = self._go_files(folder, include_tests)
-        stamp = tuple((f, *(lambda s: (s.st_mtime_ns, s.st_size))((self.root / f).stat())) for f in files)
+    def package_decls(self, folder: str, include_tests: bool = False) -> dict[str, list[tuple[str, RawDecl]]]:
+        """short name -> [(file, (name, short, kind, line, receiver))] for every package-level
+        declaration in `folder`."""
+        stamp = tuple(self._go_files(folder, include_tests))
         key = f"{folder}\0{include_tests}"
         cached = self._packages.get(key)
         if cached and cached[0] == stamp:
             return cached[1]
-        table: dict[str, list[tuple[str, Decl]]] = {}
-        for file in files:
+        table: dict[str, list[tuple[str, RawDecl]]] = {}
+        for file, _, _ in stamp:
             try:
-                data = (self.root / file).read_bytes()
+                with open(os.path.join(self._root, file), "rb") as handle:
+                    data = handle.read()
             except OSError:
                 continue
-            for decl in scan(data):
-                table.setdefault(decl.short, []).append((file, decl))
+            for decl in scan_raw(data):
+                table.setdefault(decl[1], []).append((file, decl))
         self._packages[key] = (stamp, table)
         return table
 
     def _package_name_of(self, folder: str) -> str | None:
         if folder not in self._package_names:
             name = None
-            for file in self._go_files(folder, include_tests=False)[:3]:
+            for file, _, _ in self._go_files(folder, include_tests=False)[:3]:
                 try:
-                    with open(self.root / file, "rb") as handle:
+                    with open(os.path.join(self._root, file), "rb") as handle:
                         name = package_name(handle.read(65536))
                 except OSError:
                     continue
@@ -131,40 +147,40 @@ class DefinitionFinder:
         folder = path.rpartition("/")[0]
         include_tests = path.endswith("_test.go")
         if ref.qualifier is None:
-            found = [
-                self._location(file, decl)
-                for file, decl in self.package_decls(folder, include_tests).get(ref.word, [])
-                if decl.kind != "method"
-            ]
-            return found
-        import_folder = self._import_folder(source, ref.qualifier) if ref.qualifier != "<expr>" else None
+            return [_location(file, decl) for file, decl in self.package_decls(folder, include_tests).get(ref.word, []) if decl[2] != "method"]
+        specs = self._import_specs(path, source)
+        import_folder = self._import_folder(specs, ref.qualifier) if ref.qualifier != "<expr>" else None
         if import_folder is not None:
-            return [
-                self._location(file, decl)
-                for file, decl in self.package_decls(import_folder).get(ref.word, [])
-                if decl.kind != "method"
-            ]
+            return [_location(file, decl) for file, decl in self.package_decls(import_folder).get(ref.word, []) if decl[2] != "method"]
         # A value's method or field: methods by name here, then in the imported packages.
-        found = [self._location(f, d) for f, d in self.package_decls(folder, include_tests).get(ref.word, []) if d.kind == "method"]
-        for _, import_path in import_specs(source):
+        found = [_location(f, d) for f, d in self.package_decls(folder, include_tests).get(ref.word, []) if d[2] == "method"]
+        for _, import_path in specs:
             other = self.package_dir(import_path)
             if other is None:
                 continue
-            found.extend(self._location(f, d) for f, d in self.package_decls(other).get(ref.word, []) if d.kind == "method")
+            found.extend(_location(f, d) for f, d in self.package_decls(other).get(ref.word, []) if d[2] == "method")
         return found
 
-    def _import_folder(self, source: bytes, qualifier: str) -> str | None:
-        named = imports(source)
-        if qualifier in named:
-            return self.package_dir(named[qualifier])
+    def _import_specs(self, path: str, source: bytes) -> list[tuple[str | None, str]]:
+        last = self._specs_for
+        if last is not None and last[0] == path and (last[1] is source or last[1] == source):
+            return last[2]
+        specs = import_specs(source)
+        self._specs_for = (path, source, specs)
+        return specs
+
+    def _import_folder(self, specs: list[tuple[str | None, str]], qualifier: str) -> str | None:
+        for alias, import_path in reversed(specs):  # as a dict of them would: the last one wins
+            if (alias or default_import_name(import_path)) == qualifier and alias not in ("_", "."):
+                return self.package_dir(import_path)
         # The package clause may differ from the path's last element: ask the folder itself.
-        for alias, import_path in import_specs(source):
+        for alias, import_path in specs:
             if alias is None:
                 folder = self.package_dir(import_path)
                 if folder is not None and self._package_name_of(folder) == qualifier:
                     return folder
         return None
 
-    @staticmethod
-    def _location(file: str, decl: Decl) -> Location:
-        return Location(file, decl.line, decl.name, decl.kind)
+
+def _location(file: str, decl: RawDecl) -> Location:
+    return Location(file, decl[3], decl[0], decl[2])

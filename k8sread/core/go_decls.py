@@ -12,12 +12,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FUNC = re.compile(rb"^func[ \t]*(?:\([ \t]*(?:\w+[ \t]+)?(\*?)[ \t]*(\w+)[^)]*\)[ \t]*)?(\w+)", re.MULTILINE)
-_SINGLE = re.compile(rb"^(type|var|const)[ \t]+(\w+)", re.MULTILINE)
-_BLOCK = re.compile(rb"^(type|var|const)[ \t]*\(", re.MULTILINE)
-_BLOCK_END = re.compile(rb"^\)", re.MULTILINE)
-_BLOCK_NAME = re.compile(rb"^\t(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
+# Every pattern starts with a literal "\n" rather than a MULTILINE "^": re then jumps between
+# newlines with a fast literal search instead of trying the anchor at every byte (5x faster on
+# the 67k-line generated.pb.go). The data is scanned with a "\n" in front, so a match start is
+# also the offset of its line in the original data.
+_DECL = re.compile(
+    rb"\n(?:func[ \t]*(?:\([ \t]*(?:\w+[ \t]+)?(\*?)[ \t]*(\w+)[^)]*\)[ \t]*)?(\w+)"
+    rb"|(type|var|const)(?:[ \t]*(\()|[ \t]+(\w+)))"
+)
+_BLOCK_END = re.compile(rb"\n\)")
+_BLOCK_NAME = re.compile(rb"\n\t(\w+(?:[ \t]*,[ \t]*\w+)*)")
 _PACKAGE = re.compile(rb"^package[ \t]+(\w+)", re.MULTILINE)
+
+# (name, short, kind, line, receiver): what Decl holds, as a plain tuple, cheap to build in bulk.
+RawDecl = tuple[str, str, str, int, "str | None"]
 
 
 @dataclass(frozen=True)
@@ -33,56 +41,56 @@ class Decl:
         return self.name
 
 
-class _Lines:
-    """Byte offset -> line number, computed lazily in one pass over newlines."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self._starts: list[int] | None = None
-
-    def line_of(self, offset: int) -> int:
-        if self._starts is None:
-            starts = [0]
-            find = self.data.find
-            pos = find(b"\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find(b"\n", pos + 1)
-            self._starts = starts
-        from bisect import bisect_right
-
-        return bisect_right(self._starts, offset)
-
-
 def scan(data: bytes) -> list[Decl]:
     """Package-level declarations of one Go file, in file order."""
-    lines = _Lines(data)
-    found: list[tuple[int, Decl]] = []
-    for match in _FUNC.finditer(data):
-        star, receiver, name = match.group(1), match.group(2), match.group(3)
-        short = name.decode()
-        if receiver:
-            recv = receiver.decode()
-            qualified = f"({'*' if star else ''}{recv}).{short}"
-            found.append((match.start(), Decl(qualified, short, "method", lines.line_of(match.start()), recv)))
+    return [Decl(*raw) for raw in scan_raw(data)]
+
+
+def scan_raw(data: bytes) -> list[RawDecl]:
+    """scan() as tuples: the symbol index and go to definition keep thousands of them and build
+    a Decl only for what they return."""
+    padded = b"\n" + data
+    count = padded.count
+    found: list[RawDecl] = []
+    # Line numbers by counting newlines since the previous match: matches come in file order.
+    last_offset = 0
+    last_line = 0
+
+    def line_of(offset: int) -> int:
+        nonlocal last_offset, last_line
+        if offset < last_offset:
+            last_offset, last_line = 0, 0
+        last_line += count(b"\n", last_offset, offset + 1)
+        last_offset = offset + 1
+        return last_line
+
+    for match in _DECL.finditer(padded):
+        star, receiver, name, keyword, block, single = match.groups()
+        if name is not None:
+            short = name.decode()
+            if receiver:
+                recv = receiver.decode()
+                found.append((f"({'*' if star else ''}{recv}).{short}", short, "method", line_of(match.start()), recv))
+            else:
+                found.append((short, short, "func", line_of(match.start()), None))
+        elif single is not None:
+            text = single.decode()
+            found.append((text, text, keyword.decode(), line_of(match.start()), None))
         else:
-            found.append((match.start(), Decl(short, short, "func", lines.line_of(match.start()))))
-    for match in _SINGLE.finditer(data):
-        name = match.group(2).decode()
-        found.append((match.start(), Decl(name, name, match.group(1).decode(), lines.line_of(match.start()))))
-    for match in _BLOCK.finditer(data):
-        kind = match.group(1).decode()
-        end = _BLOCK_END.search(data, match.end())
-        stop = end.start() if end else len(data)
-        for inner in _BLOCK_NAME.finditer(data, match.end(), stop):
-            line = lines.line_of(inner.start())
-            for name in inner.group(1).split(b","):
-                name = name.strip()
-                if name and name != b"_":
-                    text = name.decode()
-                    found.append((inner.start(), Decl(text, text, kind, line)))
-    found.sort(key=lambda item: item[0])
-    return [decl for _, decl in found]
+            kind = keyword.decode()
+            line_end = padded.find(b"\n", match.end())
+            if padded[match.end() : line_end if line_end != -1 else len(padded)].lstrip().startswith(b")"):
+                continue  # `const ()`: closed on its own line, nothing to read up to the next `)`
+            end = _BLOCK_END.search(padded, match.end())
+            stop = end.start() if end else len(padded)
+            for inner in _BLOCK_NAME.finditer(padded, match.end(), stop):
+                line = line_of(inner.start())
+                for part in inner.group(1).split(b","):
+                    part = part.strip()
+                    if part and part != b"_":
+                        text = part.decode()
+                        found.append((text, text, kind, line, None))
+    return found
 
 
 def package_name(data: bytes) -> str | None:
@@ -90,17 +98,18 @@ def package_name(data: bytes) -> str | None:
     return match.group(1).decode() if match else None
 
 
-_IMPORT_SINGLE = re.compile(rb'^import[ \t]+(?:(\w+|\.)[ \t]+)?"([^"]+)"', re.MULTILINE)
-_IMPORT_BLOCK = re.compile(rb"^import[ \t]*\((.*?)^\)", re.MULTILINE | re.DOTALL)
+_IMPORT_SINGLE = re.compile(rb'\nimport[ \t]+(?:(\w+|\.)[ \t]+)?"([^"]+)"')
+_IMPORT_BLOCK = re.compile(rb"\nimport[ \t]*\((.*?)\n\)", re.DOTALL)
 _IMPORT_SPEC = re.compile(rb'^[ \t]*(?:(\w+|\.)[ \t]+)?"([^"]+)"', re.MULTILINE)
 
 
 def import_specs(data: bytes) -> list[tuple[str | None, str]]:
     """(alias or None, import path) for every import of a file."""
+    padded = b"\n" + data  # "\n" patterns, as in scan_raw
     specs: list[tuple[str | None, str]] = []
-    for match in _IMPORT_SINGLE.finditer(data):
+    for match in _IMPORT_SINGLE.finditer(padded):
         specs.append((match.group(1).decode() if match.group(1) else None, match.group(2).decode()))
-    for block in _IMPORT_BLOCK.finditer(data):
+    for block in _IMPORT_BLOCK.finditer(padded):
         for spec in _IMPORT_SPEC.finditer(block.group(1)):
             specs.append((spec.group(1).decode() if spec.group(1) else None, spec.group(2).decode()))
     return specs

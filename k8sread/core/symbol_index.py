@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from k8sread.core.go_decls import scan
+from k8sread.core.go_decls import scan_raw
 from k8sread.core.paths import cache_dir
 
 VERSION = 1
@@ -50,7 +50,7 @@ def _scan_files(args: tuple[str, list[str]]) -> list[tuple[str, int, int, list[t
                 data = handle.read()
         except OSError:
             continue
-        out.append((rel, stat.st_mtime_ns, stat.st_size, [(d.name, d.kind, d.line) for d in scan(data)]))
+        out.append((rel, stat.st_mtime_ns, stat.st_size, [(name, kind, line) for name, _, kind, line, _ in scan_raw(data)]))
     return out
 
 
