@@ -41,12 +41,15 @@ class Reference:
     qualifier: str | None
 
 
-def reference_at(line_text: str, column: int) -> Reference | None:
-    """The identifier at `column` (0-based, in characters) and what precedes it with a dot."""
+def reference_at(line_text: str, column: int, previous_line: str = "") -> Reference | None:
+    """The identifier at `column` (0-based, in characters) and what precedes it with a dot.
+    `previous_line` matters for chained calls split over lines (`b.\n\t\tDo()`)."""
     for match in _IDENT.finditer(line_text):
         if match.start() <= column < match.end():
             before = line_text[: match.start()]
             qualifier = None
+            if not before.strip() and previous_line.rstrip().endswith("."):
+                before = previous_line.rstrip()
             if before.endswith("."):
                 tail = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*$", before[:-1])
                 # `f().Name` or `x[i].Name`: a value, so only methods can be meant.

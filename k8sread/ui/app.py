@@ -520,7 +520,8 @@ class ReaderApp(App[None]):
         view = self.query_one(SourceView)
         lines = view.lines
         line_text = lines[event.line - 1] if 0 < event.line <= len(lines) else ""
-        ref = reference_at(line_text, event.col - 1)  # the view counts columns from 1
+        previous = lines[event.line - 2] if 1 < event.line <= len(lines) else ""
+        ref = reference_at(line_text, event.col - 1, previous)  # the view counts columns from 1
         if ref is None:
             self.notify("No identifier under the cursor")
             return

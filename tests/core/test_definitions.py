@@ -112,6 +112,10 @@ def test_reference_at():
     assert reference_at("\tx := helper()", 8) == Reference("helper", None)
     assert reference_at("\tf().Run()", 5) == Reference("Run", "<expr>")
     assert reference_at("   ", 1) is None
+    # a chained call split over lines: the dot ends the previous line
+    assert reference_at("\t\tDo(ctx)", 3, previous_line="\tresult := helper.Builder().") == Reference("Do", "<expr>")
+    assert reference_at("\t\tDo(ctx)", 3, previous_line="\tresult := b.") == Reference("Do", "b")
+    assert reference_at("\t\tDo(ctx)", 3, previous_line="\tresult := 1") == Reference("Do", None)
 
 
 def test_same_package(root):
