@@ -6,9 +6,15 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+# A write killed between creating its temp file and renaming it (SIGKILL, power loss) leaves
+# the temp file behind. Surely abandoned after this long: a live write takes milliseconds.
+STALE_TEMP_SECONDS = 3600
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -31,6 +37,35 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+    sweep_stale_temps(path)
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    # Exactly what mkstemp makes for `name` above: prefix, 8 random characters, suffix.
+    return re.compile(r"\." + re.escape(name) + r"\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def sweep_stale_temps(path: Path, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Remove temp files that killed writes of `path` left, once they are stale; how many.
+    Only that file's temps, and never a fresh one: another process may be writing it now."""
+    pattern = _temp_pattern(Path(path).name)
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(Path(path).parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if now - info.st_mtime > older_than:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -20,6 +20,13 @@ from k8sread.core.errors import K8sreadError
 _LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_PREFIX")
 
 
+# Settings by which a repository's own .git/config runs a program even on a read-only command
+# (core.fsmonitor runs on ls-files, grep and status). k8sread runs git in trees and pack
+# folders it did not make, say a tarball that carries a .git folder: they are switched off
+# for every git k8sread starts, through the environment (git >= 2.31; older ones ignore it).
+SAFE_CONFIG = (("core.fsmonitor", "false"), ("core.hooksPath", os.devnull))
+
+
 class GitError(K8sreadError):
     """git is missing or a git command the user asked for failed."""
 
@@ -29,6 +36,15 @@ def git_env(**extra: str) -> dict[str, str]:
     # Never a credential prompt: GitHub answers a wrong URL by asking for a user name, and
     # k8sread (or a test) would wait forever for it.
     env["GIT_TERMINAL_PROMPT"] = "0"
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT") or 0)
+    except ValueError:
+        count = 0
+    for key, value in SAFE_CONFIG:
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
     env.update(extra)
     return env
 

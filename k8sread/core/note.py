@@ -88,7 +88,8 @@ class Note:
         return (self.start, self.end, self.id)
 
 
-def _check_text(name: str, value: Any, required: bool) -> None:
+def check_text(name: str, value: Any, required: bool) -> None:
+    """A title-like field: a string, or a table of language -> string; NoteError says why not."""
     if isinstance(value, str):
         if required and not value.strip():
             raise NoteError(f"{name} is empty")
@@ -116,8 +117,8 @@ def validate(note: Note) -> None:
             raise NoteError(f"lines must be two line numbers >= 1 (note {note.id})")
     if note.end < note.start:
         raise NoteError(f"lines [{note.start}, {note.end}] end before they start (note {note.id})")
-    _check_text("title", note.title, required=True)
-    _check_text("body", note.body, required=False)
+    check_text("title", note.title, required=True)
+    check_text("body", note.body, required=False)
     if not all(isinstance(tag, str) for tag in note.tags):
         raise NoteError(f"tags must be strings (note {note.id})")
     if not isinstance(note.author, str):

@@ -19,7 +19,7 @@ from typing import Any
 from k8sread.core import tomlfmt
 from k8sread.core.atomic import atomic_write_text, file_lock
 from k8sread.core.errors import K8sreadError, PackFileError, PathEscapeError
-from k8sread.core.note import Note, NoteError, note_from_table, note_to_table
+from k8sread.core.note import Note, NoteError, check_text, note_from_table, note_to_table
 from k8sread.core.paths import cache_dir
 
 FORMAT = 1
@@ -166,6 +166,13 @@ def parse_meta(path: Path, data: dict[str, Any]) -> PackMeta:
         raise PackFileError(path, "languages must be a list of language codes")
     if not isinstance(authors, list) or not all(isinstance(item, str) for item in authors):
         raise PackFileError(path, "authors must be a list of strings")
+    for key in ("title", "description"):
+        # Shown by the reader and the exports, which expect text: `title = 5` must not crash them.
+        if key in data:
+            try:
+                check_text(key, data[key], required=False)
+            except NoteError as error:
+                raise PackFileError(path, str(error), 1) from None
     return PackMeta(
         name=name,
         title=data.get("title", name),
@@ -189,6 +196,9 @@ class Pack:
         self.writable = writable
         self._files: list[str] | None = None
         self._cache: dict[str, tuple[tuple[int, int], list[Note]]] = {}
+        # Files that failed, by the same stamp: a broken or oversized file is not parsed
+        # again on every redraw, only once it changes.
+        self._failed: dict[str, tuple[int, int]] = {}
         self.errors: dict[str, PackFileError] = {}
 
     @property
@@ -282,19 +292,24 @@ class Pack:
             stat = path.stat()
         except OSError:
             self._cache.pop(source_path, None)
+            self._failed.pop(source_path, None)
             self.errors.pop(source_path, None)
             return []
         stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._cache.get(source_path)
         if cached and cached[0] == stamp:
             return list(cached[1])
+        if self._failed.get(source_path) == stamp and source_path in self.errors:
+            return []
         try:
             notes = parse_notes_file(path, source_path)
         except PackFileError as error:
             self.errors[source_path] = error
+            self._failed[source_path] = stamp
             self._cache.pop(source_path, None)
             return []
         self.errors.pop(source_path, None)
+        self._failed.pop(source_path, None)
         self._cache[source_path] = (stamp, notes)
         return list(notes)
 
@@ -312,7 +327,10 @@ class Pack:
     def count_notes(self, source_path: str) -> int:
         """How many notes a file holds without building Note objects (for tree badges)."""
         try:
-            text = self.notes_path(source_path).read_text("utf-8", errors="replace")
+            path = self.notes_path(source_path)
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return 0  # refused when opened; never read whole
+            text = path.read_text("utf-8", errors="replace")
         except (OSError, PathEscapeError):
             return 0
         return len(_NOTES_HEADER.findall(text))

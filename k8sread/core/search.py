@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from k8sread.core.errors import K8sreadError
+from k8sread.core.git import git_env
 
 MAX_LINE = 400  # long generated lines are cut: a match list is for reading, not for blobs
 HIDDEN_GLOBS = ("vendor/", "_output/")
@@ -130,7 +131,7 @@ def _match(path: bytes, number: bytes, text: bytes) -> Match | None:
 
 def _stream(args: list[str], root: Path, parse) -> Iterator[Match]:
     try:
-        process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env(), stdin=subprocess.DEVNULL)
     except OSError as error:
         raise K8sreadError(f"could not run {args[0]}: {error.strerror}") from None
     assert process.stdout is not None

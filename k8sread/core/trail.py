@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8sread.core.errors import PackFileError
-from k8sread.core.note import Note, Text, localized
+from k8sread.core.note import Note, NoteError, Text, check_text, localized
 from k8sread.core.pack import Pack
 
 
@@ -166,6 +166,24 @@ def _strings(path, value: Any, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _text(path, item: dict[str, Any], key: str, default: Any, what: str) -> Any:
+    """A title-like field, checked here: the map, the trail view and exports expect text, and a
+    pack from anyone may hold `title = 3`."""
+    value = item.get(key, default)
+    try:
+        check_text(f"{what}: {key}", value, required=False)
+    except NoteError as error:
+        raise PackFileError(path, str(error)) from None
+    return value
+
+
+def _optional_string(path, item: dict[str, Any], key: str, what: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not (isinstance(value, str) and value and "\0" not in value):
+        raise PackFileError(path, f"{what}: {key} must be a string")
+    return value
+
+
 def _component(path, item: dict[str, Any]) -> Component:
     component_id = item.get("id")
     if not isinstance(component_id, str) or not component_id:
@@ -173,14 +191,15 @@ def _component(path, item: dict[str, Any]) -> Component:
     key = item.get("key")
     if key is not None and not (isinstance(key, str) and re.fullmatch(r"[0-9]", key)):
         raise PackFileError(path, f"component {component_id}: key must be one digit as a string")
+    what = f"component {component_id}"
     return Component(
         id=component_id,
-        title=item.get("title", component_id),
+        title=_text(path, item, "title", component_id, what),
         key=key,
-        entry=item.get("entry"),
-        entry_symbol=item.get("entry_symbol"),
+        entry=_optional_string(path, item, "entry", what),
+        entry_symbol=_optional_string(path, item, "entry_symbol", what),
         folders=_strings(path, item.get("folders", []), f"component {component_id}: folders"),
-        summary=item.get("summary", ""),
+        summary=_text(path, item, "summary", "", what),
     )
 
 
@@ -188,7 +207,8 @@ def _chapter(path, item: dict[str, Any]) -> Chapter:
     component = item.get("component")
     if not isinstance(component, str):
         raise PackFileError(path, "every [[chapters]] needs a component")
-    return Chapter(component, item.get("title", component), _strings(path, item.get("steps", []), f"chapter {component}: steps"))
+    title = _text(path, item, "title", component, f"chapter {component}")
+    return Chapter(component, title, _strings(path, item.get("steps", []), f"chapter {component}: steps"))
 
 
 def _chapters_from_trail_fields(pack: Pack, components: list[Component]) -> list[Chapter]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -24,6 +24,7 @@ from k8sread.core.drafts import Draft, DraftStore
 from k8sread.core.packset import PackSet
 from k8sread.core.placement import PlacedNote, anchored, place_notes, repinned
 from k8sread.core.symbol_index import SymbolIndex
+from k8sread.core.sanitize import inert, inert_line
 from k8sread.core.session import Position, TreeSession
 from k8sread.core.source_tree import SourceTree
 from k8sread.ui.palette_commands import ReaderCommands
@@ -169,14 +170,27 @@ class ReaderApp(App[None]):
                 return candidate
         return next((f for f in files if f.endswith(".go")), files[0] if files else None)
 
-    def _apply_widths(self) -> None:
+    def _apply_widths(self, width: int | None = None) -> None:
         # Under 100 columns the code needs the room: the side panes take less of it.
-        narrow = self.size.width < NARROW_WIDTH
+        narrow = (self.size.width if width is None else width) < NARROW_WIDTH
         self.query_one("#tree").styles.width = min(self.tree_width, 20) if narrow else self.tree_width
         self.query_one("#notes").styles.width = min(self.notes_width, 26) if narrow else self.notes_width
 
-    def on_resize(self) -> None:
-        self._apply_widths()
+    def on_resize(self, event: events.Resize) -> None:
+        # The event's size: self.size still says the size before this resize, which left the
+        # panes narrow after growing back from under 100 columns.
+        self._apply_widths(event.size.width)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every message is shown as plain, inert text, whatever the caller asked: messages
+        quote file names, pack paths, note fields and errors, which anyone can fill with
+        escape sequences or '[' (a file named `[link=x:y].go` made the toast's markup parser
+        raise and took the reader down)."""
+        super().notify(inert(message), title=inert_line(title), severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint uses markup, which notify above no longer renders.
+        self.notify("Press q to quit k8sread", title="Do you want to quit?")
 
     # ---- opening files ---------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -44,7 +45,7 @@ class ChooserScreen(ModalScreen[int | None]):
             text.append(f"  {inert(detail)}", style="dim")
             options.append(Option(text, id=str(number)))
         with Vertical():
-            yield Label(inert(self.title_text))
+            yield Label(Content(inert(self.title_text)))
             yield OptionList(*options)
 
     def on_mount(self) -> None:

@@ -18,7 +18,7 @@ or one from `DraftStore().load_all()` to pick up where the reader left off. `sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,11 +31,23 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from k8sread.core.drafts import Draft, DraftStore
-from k8sread.core.sanitize import inert_line
+from k8sread.core.sanitize import inert, inert_line
 from k8sread.ui.screens.confirm import ConfirmScreen
 from k8sread.ui.widgets.note_entry import line_range
 
 DRAFT_DELAY = 0.3
+
+
+_TEXT_FIELDS = ("title", "body", "tags", "initial_title", "initial_body", "initial_tags")
+
+
+def _inert_text(draft: Draft) -> Draft:
+    """A note from someone else's pack may hold escape sequences, and Input and TextArea draw
+    their text as it is: the editor shows, and so saves, visible stand-ins instead."""
+    cleaned = {name: inert(getattr(draft, name)) for name in _TEXT_FIELDS}
+    if all(cleaned[name] == getattr(draft, name) for name in _TEXT_FIELDS):
+        return draft
+    return replace(draft, **cleaned)
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class NoteEditorScreen(ModalScreen[NoteEditResult | None]):
 
     def __init__(self, draft: Draft, *, store: DraftStore | None = None) -> None:
         super().__init__()
+        draft = _inert_text(draft)
         self.draft = draft
         self.store = store if store is not None else DraftStore()
         # What is on disk for this note now: a restored draft is, a fresh one is not.

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -77,7 +78,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         results.add_options([Option(label, id=str(index)) for index, (label, _) in enumerate(found)])
         if found:
             results.highlighted = self.initial_highlight(query)
-        self.query_one(".picker-status", Label).update(self.status(query, len(found)))
+        self.query_one(".picker-status", Label).update(Content(self.status(query, len(found))))  # plain: statuses quote file names
 
     def initial_highlight(self, query: str) -> int:
         return 0

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -71,7 +72,9 @@ class TreeSearchScreen(ModalScreen[SearchHit | None]):
                 yield Checkbox("regex", id="search-regex")
                 yield Checkbox("word", value=self.word, id="search-word")
                 yield Checkbox(".go", value=self.go_only, id="search-go")
-            yield Label(self.title_text or f"Enter searches · backend: {backend(self.root)}", id="search-status")
+            # Content, not a str: a Label would parse markup, and a pattern such as `a[i]` or `[link=x:y]`
+            # would vanish or crash the screen.
+            yield Label(Content(inert(self.title_text or f"Enter searches · backend: {backend(self.root)}")), id="search-status")
             yield OptionList(id="search-results")
 
     def on_mount(self) -> None:
@@ -104,7 +107,7 @@ class TreeSearchScreen(ModalScreen[SearchHit | None]):
             word=self.query_one("#search-word", Checkbox).value,
             go_only=self.query_one("#search-go", Checkbox).value,
         )
-        self.query_one("#search-status", Label).update(f"searching for {pattern!r}…")
+        self.query_one("#search-status", Label).update(Content(inert(f"searching for {pattern!r}…")))
         self._run(query, self._generation)
 
     @work(thread=True, exclusive=True, group="tree-search")
@@ -140,7 +143,7 @@ class TreeSearchScreen(ModalScreen[SearchHit | None]):
 
     def _status(self, text: str, generation: int) -> None:
         if generation == self._generation:
-            self.query_one("#search-status", Label).update(inert(text))
+            self.query_one("#search-status", Label).update(Content(inert(text)))
 
     def _add(self, batch: list[Match], generation: int) -> None:
         if generation != self._generation or not batch:

@@ -41,6 +41,14 @@ EMPTY = {
     "zh": "这个文件还没有笔记。用 v 选中几行，按 a 添加一条。",
 }
 NO_FILE = {"en": "Open a file to see its notes.", "zh": "打开一个文件即可看到它的笔记。"}
+# Each entry is a dozen widgets: 500 took 8 s to mount and a pack may put 5000 notes on one
+# file. Beyond this many the pane lists the first ones and says how many it left out (their
+# markers are still in the gutter, and e/d on their lines still reach them).
+MAX_ENTRIES = 100
+MORE = {
+    "en": "{count} more notes on this file are not listed: the pane lists {limit} at most.",
+    "zh": "这个文件还有 {count} 条笔记未列出：笔记栏最多列出 {limit} 条。",
+}
 
 
 class _NoteMessage(Message):
@@ -87,6 +95,7 @@ class NotesPane(VerticalScroll, can_focus=True):
         self.path: str | None = None
         self.lang: str | None = None
         self._entries: list[NoteEntry] = []
+        self._left_out = 0
         self._cursor: int | None = None
         self._follow_target: NoteEntry | None = None
 
@@ -121,7 +130,8 @@ class NotesPane(VerticalScroll, can_focus=True):
         items = [PaneNote.of(entry) for entry in entries]
         items.sort(key=lambda i: (i.orphan, i.start, i.end, i.pack_index, i.note.id))
         self.path = path
-        self._entries = [NoteEntry(item, lang=self.lang) for item in items]
+        self._left_out = max(0, len(items) - MAX_ENTRIES)
+        self._entries = [NoteEntry(item, lang=self.lang) for item in items[:MAX_ENTRIES]]
         self._cursor = 0 if items else None
         self._follow_target = None
         if self.is_mounted:
@@ -158,6 +168,9 @@ class NotesPane(VerticalScroll, can_focus=True):
         self.remove_children()
         if self._entries:
             self.mount_all(self._entries)
+            if self._left_out:
+                text = MORE.get((self.lang or "en")[:2], MORE["en"]).format(count=self._left_out, limit=MAX_ENTRIES)
+                self.mount(Static(Content(text), classes="notes-pane--empty"))
             self._set_cursor(self._cursor, scroll=False)
         else:
             messages = NO_FILE if self.path is None else EMPTY
