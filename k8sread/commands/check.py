@@ -39,7 +39,7 @@ from k8sread.core.errors import K8sreadError, PackFileError
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
 from k8sread.core.packset import bundled_pack_dirs_for
-from k8sread.core.paths import bundled_annotations_dir, demo_tree_dir, user_pack_dir
+from k8sread.core.paths import bundled_annotations_dir, user_pack_dir
 from k8sread.core.symbols import extract_symbols
 
 HELP = "check that every note of a pack is still on its code (for CI); --fix re-pins"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from k8sread.core.errors import K8sreadError
-
 HELP = "open the reader (the default command)"
 
 
@@ -45,6 +43,4 @@ def run(args: argparse.Namespace) -> int:
 
     app = ReaderApp(tree, banner=choice.banner, pack_dir=args.pack, lang=args.lang, open_path=open_path, open_line=open_line)
     app.run()
-    if app.fatal_error:
-        raise K8sreadError(app.fatal_error)
     return 0

@@ -6,8 +6,6 @@ key presses into intents that go back to core (save a note, remember a position)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -17,7 +15,7 @@ from textual.widgets import Footer
 
 from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
-from k8sread.core.note import Note, new_id, now
+from k8sread.core.note import Note, now
 from k8sread.core.definitions import DefinitionFinder, Location, reference_at
 from k8sread.core.history import JumpHistory, Place
 from k8sread.core.drafts import Draft, DraftStore
@@ -105,7 +103,6 @@ class ReaderApp(App[None]):
         self.placed: list[PlacedNote] = []
         self._edit_bases: dict[str, Note] = {}
         self.show_hidden = False
-        self.fatal_error: str | None = None
         self.history = JumpHistory()
         self._finder_index = None
         self.definitions = DefinitionFinder(tree.root)

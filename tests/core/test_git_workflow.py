@@ -11,7 +11,7 @@ from k8sread.cli import main
 from k8sread.core import notes_merge
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
-from k8sread.core.packset import PackNote, PackSet
+from k8sread.core.packset import PackSet
 
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
 SOURCE = "pkg/x.go"

@@ -11,7 +11,7 @@ from k8sread.core.errors import K8sreadError
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
 from k8sread.core.packset import bundled_pack_dirs_for, PackSet, find_pack, writable_pack
-from k8sread.core.paths import bundled_annotations_dir, data_dir, user_pack_dir
+from k8sread.core.paths import data_dir, user_pack_dir
 
 
 def make_pack(folder, name, notes=()):

@@ -126,7 +126,7 @@ def test_tree_inside_a_bigger_repository_lists_only_itself(tmp_path):
     write(outer, "k8sread/cli.py")
     make_tree(outer / "k8sread" / "demo")
     git(outer, "init", "-q")
-    head = commit_all(outer)
+    commit_all(outer)
     write(outer, "k8sread/demo/pkg/not_committed_yet.go")
     tree = SourceTree.open(outer / "k8sread" / "demo")
     assert tree.is_git

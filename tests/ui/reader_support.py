@@ -7,12 +7,9 @@ import functools
 import textwrap
 from pathlib import Path
 
-import pytest
 
-from k8sread.core.note import Note
 from k8sread.core.pack import Pack
 from k8sread.core.packset import PackSet, writable_pack
-from k8sread.core.placement import anchored
 from k8sread.core.source_tree import SourceTree
 
 KUBECTL = textwrap.dedent(

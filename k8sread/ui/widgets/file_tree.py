@@ -149,7 +149,6 @@ class FileTree(Tree[Entry]):
         """Expand the folders down to `path` and put the cursor on it."""
         parts = path.split("/")
         folder = ""
-        node = self.root
         for part in parts[:-1]:
             folder = f"{folder}/{part}" if folder else part
             child = self._dir_nodes.get(folder)
@@ -158,7 +157,6 @@ class FileTree(Tree[Entry]):
             if not child.children:
                 self._fill(child)
             child.expand()
-            node = child
         leaf = self._file_nodes.get(path)
         if leaf is not None:
             self.call_after_refresh(self._move_to, leaf)
