@@ -623,8 +623,17 @@ class ReaderApp(App[None]):
             self.notify(f"Trail step {note_id!r} has no note in pack {self.trail.pack.name}", severity="error")
             return False
         path, note = where
-        if not self.open_file(path, select=(note.start, note.end)):
+        # Consecutive steps are often in one file: no reload, no redraw of the notes pane.
+        if path != self.current_path and not self.open_file(path):
             return False
+        # Where the note's code is in this checkout, which may not be the pack's commit.
+        placed = next((p for p in self.placed if p.note.id == note_id and p.item.pack.name == self.trail.pack.name), None)
+        view = self.query_one(SourceView)
+        if placed is not None and placed.placed:
+            view.go_to_line(placed.start, select_range=(placed.start, placed.end))
+        else:
+            self.notify(f"This step's code is not in this checkout (its note is orphaned): {note.title_in(self.lang)}", severity="warning", timeout=8)
+        view.focus()
         self.session.trail_step = note_id
         self.session.read_notes.add(note_id)
         self._persist()

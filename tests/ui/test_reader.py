@@ -399,3 +399,22 @@ async def test_opening_a_file_at_a_far_line_scrolls_there(reader_tree):
         await pilot.pause()
         first, last = app.query_one(SourceView).visible_range()
         assert first <= 300 and 305 <= last
+
+
+@sync
+async def test_trail_steps_land_where_the_code_is_now(reader_tree):
+    store = reader_tree / "pkg/store/store.go"
+    store.write_text(store.read_text().replace("// Store keeps objects.", "// Store keeps objects.\n// (two lines\n// inserted above)"))
+    kubectl = reader_tree / "cmd/kubectl/kubectl.go"
+    kubectl.write_text("package main\n\nfunc main() {}\n")  # the noted code is gone
+    app = make_app(reader_tree, open_path="pkg/apply/apply.go")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("1")  # g-main: orphaned here
+        await settle(app, pilot)
+        assert app.session.trail_step == "g-main"
+        assert app.query_one(SourceView).selection is None
+        await pilot.press("2")  # g-create: moved down by two lines
+        await settle(app, pilot)
+        create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
+        assert app.query_one(SourceView).selection == (create, create + 6)
