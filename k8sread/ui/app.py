@@ -111,7 +111,10 @@ class ReaderApp(App[None]):
         self.tree_width = 32
         self.notes_width = 44
         if self.config.theme:
-            self.theme = self.config.theme
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.config.problem = f"{self.config.path}: unknown theme {self.config.theme!r}; using the default"
 
     # ---- layout ----------------------------------------------------------------------
 
@@ -265,8 +268,10 @@ class ReaderApp(App[None]):
         )
 
     def _report_pack_errors(self) -> None:
-        for _, pack in self.packs.active():
-            pack.files()
+        # Registered packs that could not be opened; broken note files are reported when
+        # their source file is opened.
+        for problem in getattr(self.packs, "problems", []):
+            self.notify(problem, severity="warning", timeout=10)
 
     # ---- events from widgets ---------------------------------------------------------
 

@@ -418,3 +418,21 @@ async def test_trail_steps_land_where_the_code_is_now(reader_tree):
         await settle(app, pilot)
         create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
         assert app.query_one(SourceView).selection == (create, create + 6)
+
+
+@sync
+async def test_bad_config_theme_is_reported_not_fatal(reader_tree):
+    from k8sread.core.paths import config_dir
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "config.toml").write_text('theme = "no-such-theme"\nlang = "zh"\n')
+    app = make_app(reader_tree, lang=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.lang == "zh"
+        assert any("unknown theme" in str(n.message) for n in app._notifications)
+    (config_dir() / "config.toml").write_text('theme = "nord"\n')
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "nord"
