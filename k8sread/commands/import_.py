@@ -19,12 +19,11 @@ exit status: 0 every step imported, 1 some steps skipped, 2 errors (not a tour, 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
 from k8sread.core.errors import K8sreadError
-from k8sread.core.note import LANG_RE
+from k8sread.core.note import LANG_RE, default_author
 from k8sread.core.packset import writable_pack
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
 
@@ -41,12 +40,6 @@ def register(parser: argparse.ArgumentParser) -> None:
     tour.add_argument("--author", help="author of the notes (default: your user name)")
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return "me"
-
 
 def run(args: argparse.Namespace) -> int:
     from k8sread.core.codetour import import_tour, read_tour
@@ -56,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     tour = read_tour(Path(args.tour).expanduser())
     tree = tree_from_args(args)
     pack = writable_pack(args.pack)
-    report = import_tour(tour, tree, pack, author=args.author or _user(), lang=args.lang)
+    report = import_tour(tour, tree, pack, author=args.author or default_author(), lang=args.lang)
     for warning in report.warnings:
         print(f"k8sread: warning: {warning}", file=sys.stderr)
     for item in report.imported:

@@ -13,13 +13,12 @@ open). Notes go to --pack DIR (created when missing), else to your own pack.
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 import sys
 from pathlib import Path
 
 from k8sread.core.errors import K8sreadError
-from k8sread.core.note import LANG_RE, Note, NoteError, new_id, now
+from k8sread.core.note import LANG_RE, Note, NoteError, default_author, new_id, now
 from k8sread.core.packset import writable_pack
 from k8sread.core.placement import anchored
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
@@ -97,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             title=title,
             body=body_text,
             tags=tuple(args.tag),
-            author=args.author or _user(),
+            author=args.author or default_author(),
             created=stamp,
             updated=stamp,
         )
@@ -111,9 +110,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"added {note.id} on {path}:{start}-{end} to {pack.root / (path + '.toml')}")
     return 0
 
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return "me"

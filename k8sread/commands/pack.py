@@ -22,7 +22,6 @@ only unregisters a local folder, never deletes it.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import shutil
 import sys
@@ -33,7 +32,7 @@ from k8sread.core import notes_merge, pack_git, registry, tomlfmt
 from k8sread.core.atomic import atomic_write_text
 from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
-from k8sread.core.note import LANG_RE
+from k8sread.core.note import LANG_RE, default_author
 from k8sread.core.pack import META_FILE, NAME_RE, Pack
 from k8sread.core.paths import bundled_annotations_dir, user_pack_dir
 from k8sread.core.series import SERIES_COMMIT
@@ -114,12 +113,6 @@ def run(args: argparse.Namespace) -> int:
 # ---- new ----------------------------------------------------------------------------------
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return "me"
-
 
 def _commit_for(args: argparse.Namespace) -> str:
     if args.commit:
@@ -180,7 +173,7 @@ def _new(args: argparse.Namespace) -> int:
         "name": name,
         "title": args.title or name,
         "languages": languages,
-        "authors": args.author or [_user()],
+        "authors": args.author or [default_author()],
         "license": args.license,
     }
     text = "\n".join(tomlfmt.assignments(meta)) + "\n\n[source]\n"

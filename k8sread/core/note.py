@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import re
 import secrets
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,14 @@ class NoteError(ValueError):
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def default_author() -> str:
+    """The user's login name, for notes written from this machine."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "me"
 
 
 def new_id(prefix: str = "n") -> str:

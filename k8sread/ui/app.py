@@ -15,7 +15,7 @@ from textual.widgets import Footer
 
 from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
-from k8sread.core.note import Note, now
+from k8sread.core.note import Note, default_author, now
 from k8sread.core.definitions import DefinitionFinder, Location, reference_at
 from k8sread.core.history import JumpHistory, Place
 from k8sread.core.drafts import Draft, DraftStore
@@ -404,7 +404,7 @@ class ReaderApp(App[None]):
                 title=title,
                 body=body,
                 tags=tuple(result.tags),
-                author=existing.author if existing else _author(),
+                author=existing.author if existing else default_author(),
                 created=existing.created if existing else stamp,
                 updated=stamp,
                 symbol=existing.symbol if existing else None,
@@ -840,12 +840,3 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self.save_session()
-
-
-def _author() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "me"
