@@ -19,9 +19,13 @@ STALE_TEMP_SECONDS = 3600
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write via a temp file in the same folder, fsync it, rename over, fsync the folder."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """atomic_write_text for bytes (caches, pickles)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -79,6 +83,16 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def set_aside(path: Path, target: Path) -> bool:
+    """Rename an unreadable file out of the way, not deleted: its text may still be worth
+    recovering by hand. False when it could not be moved."""
+    try:
+        os.replace(path, target)
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from k8sread.core.atomic import atomic_write_text
+from k8sread.core.atomic import atomic_write_text, set_aside
 from k8sread.core.note import Note, new_id
 from k8sread.core.paths import state_dir
 
@@ -177,11 +177,7 @@ class DraftStore:
         # Renamed, not deleted: the text may still be worth recovering by hand, and the
         # reader is told once instead of on every start.
         broken = path.with_name(path.name + ".broken")
-        try:
-            os.replace(path, broken)
-            where = broken
-        except OSError:
-            where = path
+        where = broken if set_aside(path, broken) else path
         self.problems.append(f"draft {where} could not be read ({error}); it was set aside")
 
     @staticmethod

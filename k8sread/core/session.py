@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from k8sread.core.atomic import atomic_write_text
+from k8sread.core.atomic import atomic_write_text, set_aside
 from k8sread.core.paths import state_dir
 
 MAX_POSITIONS = 500  # per-file positions kept; the oldest are dropped beyond this
@@ -72,10 +71,10 @@ class TreeSession:
         except FileNotFoundError:
             return session
         except (OSError, ValueError):
-            _set_aside(path)
+            set_aside(path, path.with_suffix(".corrupt"))
             return session
         if not isinstance(data, dict):
-            _set_aside(path)
+            set_aside(path, path.with_suffix(".corrupt"))
             return session
         last = data.get("last_file")
         session.last_file = last if isinstance(last, str) else None
@@ -112,9 +111,3 @@ class TreeSession:
         }
         atomic_write_text(self.path or self.file_for(Path(self.root)), json.dumps(data, ensure_ascii=False, indent=1))
 
-
-def _set_aside(path: Path) -> None:
-    try:
-        os.replace(path, path.with_suffix(".corrupt"))
-    except OSError:
-        pass

@@ -8,11 +8,10 @@ a fresh state starts, so a bad file never stops k8sread.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from k8sread.core.atomic import atomic_write_text, file_lock
+from k8sread.core.atomic import atomic_write_text, file_lock, set_aside
 from k8sread.core.paths import state_dir
 
 STATE_FILE = "state.json"
@@ -29,10 +28,10 @@ def load_state() -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
-        _set_aside(path)
+        set_aside(path, path.with_suffix(".corrupt"))
         return {}
     if not isinstance(data, dict):
-        _set_aside(path)
+        set_aside(path, path.with_suffix(".corrupt"))
         return {}
     return data
 
@@ -50,9 +49,3 @@ def update_state(**values: Any) -> dict[str, Any]:
         atomic_write_text(state_path(), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return data
 
-
-def _set_aside(path: Path) -> None:
-    try:
-        os.replace(path, path.with_suffix(".corrupt"))
-    except OSError:
-        pass

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from k8sread.core.atomic import atomic_write_bytes
 from k8sread.core.go_decls import scan_raw
 from k8sread.core.paths import cache_dir
 
@@ -78,14 +79,8 @@ class SymbolIndex:
         return cls(root, data["files"])
 
     def save(self) -> None:
-        path = index_file(self.root)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump({"version": VERSION, "root": str(self.root), "files": self.files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        data = {"version": VERSION, "root": str(self.root), "files": self.files}
+        atomic_write_bytes(index_file(self.root), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
     # ---- building --------------------------------------------------------------------
 
