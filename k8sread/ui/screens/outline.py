@@ -6,10 +6,7 @@ from rich.text import Text
 
 from k8sread.core.sanitize import inert
 from k8sread.core.symbols import Symbol
-from k8sread.ui.screens.picker import PickerScreen
-
-KIND_MARK = {"func": "ƒ", "method": "m", "struct": "S", "interface": "I", "type": "T", "var": "v", "const": "c"}
-
+from k8sread.ui.screens.picker import KIND_MARK, PickerScreen
 
 class OutlineScreen(PickerScreen[Symbol]):
     DEFAULT_CSS = """

@@ -20,6 +20,9 @@ from textual.widgets.option_list import Option
 
 T = TypeVar("T")
 
+# One letter per Go declaration kind, in the outline and in symbol search alike.
+KIND_MARK = {"func": "ƒ", "method": "m", "struct": "S", "interface": "I", "type": "T", "var": "v", "const": "c"}
+
 
 class PickerScreen(ModalScreen[T | None], Generic[T]):
     DEFAULT_CSS = """

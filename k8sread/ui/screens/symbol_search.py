@@ -6,9 +6,8 @@ from rich.text import Text
 
 from k8sread.core.sanitize import inert
 from k8sread.core.symbol_index import SymbolHit, SymbolIndex
-from k8sread.ui.screens.picker import PickerScreen
+from k8sread.ui.screens.picker import KIND_MARK, PickerScreen
 
-KIND_MARK = {"func": "ƒ", "method": "m", "type": "T", "var": "v", "const": "c"}
 SHOWN = 200
 
 
