@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
 import os
 import signal
@@ -14,6 +12,8 @@ import textwrap
 from textual.app import App
 from textual.widgets import Input, TextArea
 
+from reader_support import sync
+
 from k8sread.core.drafts import Draft, DraftStore
 from k8sread.core.note import Note
 from k8sread.ui.screens.confirm import ConfirmScreen
@@ -22,15 +22,6 @@ from k8sread.ui.screens.note_editor import NoteEditorScreen, NoteEditResult
 PATH = "pkg/kubelet/kubelet.go"
 TREE = "/src/kubernetes"
 
-
-def sync(test):
-    """Run an async test body on a fresh event loop (no asyncio pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class Host(App[None]):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import re
 
 from rich.cells import cell_len
@@ -11,6 +9,8 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
+
+from reader_support import sync
 
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
@@ -22,15 +22,6 @@ from k8sread.ui.widgets.notes_pane import NotesPane
 PATH = "pkg/kubelet/kubelet.go"
 LIVE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-
-def sync(test):
-    """Run an async test body on a fresh event loop (no asyncio pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class Host(App[None]):

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 
 import pytest
 from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult
 
+from reader_support import sync
+
 from k8sread.ui.widgets.source_view import SourceView
 
 PATH = "pkg/demo/demo.go"
 
-
-def sync(test):
-    """Run an async test body on a fresh event loop (no asyncio pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def demo_source(blocks: int = 30) -> str:
