@@ -29,3 +29,7 @@ class PackFileError(K8sreadError):
             if column is not None:
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+
+class NoteLimitError(K8sreadError):
+    """A write refused because the notes file would grow past what a reader accepts."""

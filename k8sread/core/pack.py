@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import tomllib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from k8sread.core import tomlfmt
-from k8sread.core.atomic import atomic_write_text, file_lock
-from k8sread.core.errors import K8sreadError, PackFileError, PathEscapeError
+from k8sread.core.atomic import atomic_write_bytes, atomic_write_text, file_lock
+from k8sread.core.errors import K8sreadError, NoteLimitError, PackFileError, PathEscapeError
 from k8sread.core.note import Note, NoteError, check_text, note_from_table, note_to_table
+from k8sread.core.note_write import DELETED, NoteChange, WriteOutcome, decide
 from k8sread.core.paths import cache_dir
 
 FORMAT = 1
@@ -256,7 +257,7 @@ class Pack:
                         elif name.endswith(SUFFIX) and entry.is_file(follow_symlinks=False):
                             rel = entry.path[len(root) + 1 :].replace(os.sep, "/")
                             if rel != META_FILE:
-                                found.append(rel[: -len(SUFFIX)])
+                                found.append(source_relpath(rel[: -len(SUFFIX)]))
             found.sort()
             self._files = found
         return list(self._files)
@@ -265,9 +266,16 @@ class Pack:
         self._files = None
 
     def notes_path(self, source_path: str) -> Path:
-        """Where the notes on `source_path` live; refuses paths that leave the pack."""
+        """Where the notes on `source_path` live; refuses paths that leave the pack.
+
+        Source names that would land on the pack's own files are escaped (see
+        `notes_relpath`); notes written by an older k8sread at an unescaped dot-path stay
+        where they are."""
         rel = check_source_path(source_path)
-        target = self.root / (rel + SUFFIX)
+        target = self.root / notes_relpath(rel)
+        legacy = self.root / (rel + SUFFIX)
+        if legacy != target and not target.exists() and legacy.name != META_FILE and legacy.is_file() and not legacy.is_symlink():
+            target = legacy
         # A symlinked folder inside the pack could still point outside it.
         parent = target.parent
         while not parent.exists() and parent != self.root:
@@ -341,53 +349,95 @@ class Pack:
         if not self.writable:
             raise K8sreadError(f"pack {self.name!r} ({self.root}) is read-only")
 
-    def save_notes(self, source_path: str, notes: list[Note]) -> None:
-        """Replace the file's notes. Refuses to write over a file that does not parse."""
-        self._require_writable()
-        path = self.notes_path(source_path)
-        if path.exists():
-            # Raises PackFileError when the file on disk is broken: never overwrite it.
-            parse_notes_file(path, source_path)
+    def _store(self, source_path: str, path: Path, notes: list[Note]) -> None:
+        """Replace the file's notes, or refuse (writing nothing) when the result would be a
+        file this k8sread could not read back."""
         ids = [note.id for note in notes]
         if len(ids) != len(set(ids)):
             raise K8sreadError(f"duplicate note ids in {source_path}")
+        if len(notes) > MAX_NOTES_PER_FILE:
+            raise NoteLimitError(
+                f"not saved: {path} would hold {len(notes)} notes, over the {MAX_NOTES_PER_FILE} a notes file may have; nothing was written"
+            )
         if notes:
-            atomic_write_text(path, render_notes_file(source_path, notes))
+            data = render_notes_file(source_path, notes).encode("utf-8")
+            if len(data) > MAX_FILE_BYTES:
+                raise NoteLimitError(
+                    f"not saved: {path} would be {len(data) // 1024} KiB, over the {MAX_FILE_BYTES // 1024 // 1024} MiB a notes file may have; nothing was written"
+                )
+            atomic_write_bytes(path, data)
         elif path.exists():
             path.unlink()
         self._cache.pop(source_path, None)
         self._files = None
 
-    def _locked(self, source_path: str):
+    def save_notes(self, source_path: str, notes: list[Note]) -> None:
+        """Replace a file's notes wholesale, for fixtures and tools that own the file. No
+        command of k8sread's writes this way: they go through `write`, which merges."""
+        self._require_writable()
+        with self._locked(source_path):
+            path = self.notes_path(source_path)
+            if path.exists():
+                parse_notes_file(path, source_path)  # never write over a file that does not parse
+            self._store(source_path, path, list(notes))
+
+    def _locked(self, source_path: str) -> AbstractContextManager[None]:
         return file_lock(cache_dir() / "locks", str(self.notes_path(source_path)))
 
-    def upsert(self, source_path: str, note: Note, *, base: Note | None = None) -> Note:
-        """Add or replace one note by id; returns the note as saved.
-
-        Re-reads the file under a lock first, so notes another reader saved meanwhile are
-        kept. `base` is the note as it was when the edit began: if someone else changed or
-        deleted that note since, the edit is saved as a copy with a new id (never dropped,
-        never silently overwriting theirs), and the returned note carries that id."""
+    def write(self, source_path: str, changes: list[NoteChange]) -> list[WriteOutcome]:
+        """The one write path for notes: read the file again under a lock, decide each change
+        against what is there now (k8sread.core.note_write), and write the result atomically.
+        A file that does not parse is never written over (PackFileError); a result too big
+        to read back is refused (NoteLimitError); either way nothing is written."""
         self._require_writable()
         with self._locked(source_path):
             path = self.notes_path(source_path)
             current = parse_notes_file(path, source_path) if path.exists() else []
-            on_disk = next((existing for existing in current if existing.id == note.id), None)
-            if base is not None and on_disk != base:
-                note = note.with_changes(id=f"{note.id}.conflict-{secrets.token_hex(3)}")
-            merged = [existing for existing in current if existing.id != note.id] + [note]
-            self.save_notes(source_path, merged)
-            return note
+            by_id = {note.id: note for note in current}
+            outcomes: list[WriteOutcome] = []
+            for change in changes:
+                keep, copy, outcome = decide(by_id.get(change.note_id), change)
+                if keep is None:
+                    by_id.pop(change.note_id, None)
+                else:
+                    by_id[change.note_id] = keep
+                if copy is not None:
+                    by_id[copy.id] = copy
+                outcomes.append(outcome)
+            notes = list(by_id.values())
+            if sorted(notes, key=Note.sort_key) != current:
+                self._store(source_path, path, notes)
+            return outcomes
 
-    def delete(self, source_path: str, note_id: str) -> bool:
-        self._require_writable()
-        with self._locked(source_path):
-            path = self.notes_path(source_path)
-            if not path.exists():
+    def upsert(self, source_path: str, note: Note, *, base: Note | None = None) -> Note:
+        """Add `note` (base None) or store an edit of `base`; returns the note as saved, whose
+        id differs when it had to be kept as a conflict copy. See `write`."""
+        change = NoteChange.add(note) if base is None else NoteChange.edit(note, base)
+        outcome = self.write(source_path, [change])[0]
+        return outcome.saved if outcome.saved is not None else note
+
+    def delete(self, source_path: str, note_id: str, *, base: Note | None = None) -> bool:
+        """Delete a note; with `base`, only if nobody changed it since (else False)."""
+        if base is None:
+            found = next((n for n in self.notes_for(source_path) if n.id == note_id), None)
+            if found is None:
                 return False
-            current = parse_notes_file(path, source_path)
-            kept = [note for note in current if note.id != note_id]
-            if len(kept) == len(current):
-                return False
-            self.save_notes(source_path, kept)
-            return True
+            base = found
+        return self.write(source_path, [NoteChange.remove(base)])[0].kind == DELETED
+
+
+def notes_relpath(source_path: str) -> str:
+    """The notes file for a source path, relative to the pack. A name starting with '.' (the
+    pack's own .git, .gitignore) or '~' gets a '~' in front, and so does a root-level `pack`
+    (whose notes would be pack.toml), so no source file can write over the pack's own
+    files; '~' keeps the mapping reversible (see `source_relpath`)."""
+    parts = source_path.split("/")
+    escaped = [f"~{part}" if part.startswith((".", "~")) else part for part in parts]
+    if escaped[0] + (SUFFIX if len(escaped) == 1 else "") == META_FILE or (len(escaped) > 1 and escaped[0] == META_FILE):
+        escaped[0] = f"~{escaped[0]}"
+    return "/".join(escaped) + SUFFIX
+
+
+def source_relpath(notes_rel: str) -> str:
+    """The inverse of notes_relpath (without the .toml suffix)."""
+    return "/".join(part[1:] if part.startswith("~") else part for part in notes_rel.split("/"))

@@ -80,7 +80,7 @@ def test_one_note_change_diffs_as_that_note_only(pack, tmp_path):
     git = ["git", "-C", str(pack.root), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "one"], check=True)
-    pack.upsert("x.go", notes[2].with_changes(title="changed title"))
+    pack.upsert("x.go", notes[2].with_changes(title="changed title"), base=notes[2])
     diff = subprocess.run([*git, "diff", "-U0", "--", str(path)], capture_output=True, text=True, check=True).stdout
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert changed[0].startswith("-title.en") and len(changed) == 3  # two title lines out, one in
@@ -190,7 +190,7 @@ def test_upsert_keeps_notes_saved_by_someone_else(pack):
     pack.upsert("x.go", make_note("mine"))
     other = Pack.open(pack.root)
     other.upsert("x.go", make_note("theirs", 30, 31))
-    pack.upsert("x.go", make_note("mine", 10, 14))  # pack's cache is stale; it must re-read
+    pack.upsert("x.go", make_note("mine", 10, 14), base=make_note("mine"))  # pack's cache is stale; it must re-read
     assert [n.id for n in Pack.open(pack.root).notes_for("x.go")] == ["mine", "theirs"]
 
 
@@ -235,9 +235,12 @@ def test_killed_writer_leaves_a_parseable_file(pack, tmp_path):
         from k8sread.core.note import Note
         pack = Pack.open({str(pack.root)!r})
         i = 0
+        base = next((n for n in pack.notes_for("k.go") if n.id == "n"), None)
         while True:
             i += 1
-            pack.upsert("k.go", Note(id="n", start=1, end=1, title="x" * (i % 5000 + 1), body="y" * 20000))
+            note = Note(id="n", start=1, end=1, title="x" * (i % 5000 + 1), body="y" * 20000)
+            pack.upsert("k.go", note, base=base)
+            base = note
             if i == 3:
                 print("ready", flush=True)
         """

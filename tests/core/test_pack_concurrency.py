@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from k8sread.core.note import Note
+from k8sread.core.note_write import RECREATED, NoteChange
 from k8sread.core.pack import Pack
 
 WRITER = textwrap.dedent(
@@ -18,9 +19,10 @@ WRITER = textwrap.dedent(
     pack = Pack.open(sys.argv[1])
     who, count = sys.argv[2], int(sys.argv[3])
     for i in range(count):
-        pack.upsert("shared.go", Note(id=f"{who}-{i}", start=i + 1, end=i + 1, title=f"{who} {i}"))
+        first = Note(id=f"{who}-{i}", start=i + 1, end=i + 1, title=f"{who} {i}")
+        pack.upsert("shared.go", first)
         if i % 3 == 0:  # edit one of ours again, as a reader does
-            pack.upsert("shared.go", Note(id=f"{who}-{i}", start=i + 1, end=i + 2, title=f"{who} {i} edited"))
+            pack.upsert("shared.go", Note(id=f"{who}-{i}", start=i + 1, end=i + 2, title=f"{who} {i} edited"), base=first)
     """
 )
 
@@ -63,7 +65,7 @@ def test_conflicting_edit_is_kept_as_a_copy(tmp_path):
     original = Note(id="n", start=1, end=2, title="original")
     pack.upsert("x.go", original)
     # Someone else edits the note after we opened it in the editor...
-    Pack.open(pack.root).upsert("x.go", original.with_changes(title="theirs"))
+    Pack.open(pack.root).upsert("x.go", original.with_changes(title="theirs"), base=original)
     # ...then we save our edit of the original.
     saved = pack.upsert("x.go", original.with_changes(title="ours"), base=original)
     assert saved.id.startswith("n.conflict-")
@@ -76,9 +78,9 @@ def test_edit_of_a_note_deleted_meanwhile_is_kept(tmp_path):
     original = Note(id="n", start=1, end=2, title="original")
     pack.upsert("x.go", original)
     Pack.open(pack.root).delete("x.go", "n")
-    saved = pack.upsert("x.go", original.with_changes(title="ours"), base=original)
-    assert saved.id != "n"
-    assert [n.title for n in pack.notes_for("x.go")] == ["ours"]
+    outcome = pack.write("x.go", [NoteChange.edit(original.with_changes(title="ours"), original)])[0]
+    assert outcome.kind == RECREATED and "deleted meanwhile" in outcome.message
+    assert [(n.id, n.title) for n in pack.notes_for("x.go")] == [("n", "ours")]
 
 
 def test_unconflicted_edit_keeps_its_id(tmp_path):

@@ -105,12 +105,16 @@ def write_forever(scenario: str, folder: Path, start: int) -> None:
         elif scenario == "atomic":
             atomic_write_text(pack.notes_path(SOURCE), atomic_text(version))
         elif scenario == "upsert":
-            pack.upsert(SOURCE, upsert_note(version))
+            # An edit of what the previous version left in that slot, as a reader's edit is.
+            pack.upsert(SOURCE, upsert_note(version), base=upsert_state(version - 1)[version % SLOTS])
         elif scenario == "draft":
             # The reader's save path: the draft is on disk first, then the note goes to the
             # pack under its lock, then the draft is discarded.
             draft = store.save(draft_of(version))
-            pack.upsert(SOURCE, draft_note(version))
+            # Edited from the note as the pack holds it (a killed round may have left the
+            # pack one version behind the draft).
+            base = next((n for n in pack.notes_for(SOURCE) if n.id == "d-note"), None)
+            pack.upsert(SOURCE, draft_note(version), base=base)
             store.discard(draft.key)
         else:
             raise ValueError(scenario)
