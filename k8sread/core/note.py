@@ -6,7 +6,7 @@ import getpass
 import re
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # A title or body is one string (one-language note) or a table language -> string.
@@ -17,7 +17,13 @@ LANG_RE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
 
 # Keys this version understands, in the order they are written. Anything else a note
 # carries is kept in `extra` and written back, so a newer k8sread's fields survive an edit.
-KNOWN_KEYS = ("id", "lines", "title", "body", "tags", "author", "created", "updated", "symbol", "trail", "anchor")
+KNOWN_KEYS = ("id", "kind", "lines", "title", "body", "tags", "author", "created", "updated", "symbol", "trail", "anchor")
+
+# `kind` absent: an ordinary note. "comment": a line comment, pinned to one line (or a few),
+# drawn inside the code; it needs a body, not a title. Any other word (a kind a newer k8sread
+# invented) is kept and written back, and shown as an ordinary note meanwhile.
+COMMENT = "comment"
+KIND_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
 class NoteError(ValueError):
@@ -25,7 +31,7 @@ class NoteError(ValueError):
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def default_author() -> str:
@@ -63,7 +69,7 @@ class Note:
     id: str
     start: int
     end: int
-    title: Text
+    title: Text = ""
     body: Text = ""
     tags: tuple[str, ...] = ()
     author: str = ""
@@ -73,6 +79,7 @@ class Note:
     trail: int | None = None
     anchor: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    kind: str | None = None  # None: an ordinary note; COMMENT: a line comment
 
     def __post_init__(self) -> None:
         validate(self)
@@ -80,6 +87,10 @@ class Note:
     @property
     def lines(self) -> tuple[int, int]:
         return (self.start, self.end)
+
+    @property
+    def is_comment(self) -> bool:
+        return self.kind == COMMENT
 
     def covers(self, line: int) -> bool:
         return self.start <= line <= self.end
@@ -126,8 +137,11 @@ def validate(note: Note) -> None:
             raise NoteError(f"lines must be two line numbers >= 1 (note {note.id})")
     if note.end < note.start:
         raise NoteError(f"lines [{note.start}, {note.end}] end before they start (note {note.id})")
-    check_text("title", note.title, required=True)
-    check_text("body", note.body, required=False)
+    if note.kind is not None and not (isinstance(note.kind, str) and KIND_RE.match(note.kind)):
+        raise NoteError(f"kind {note.kind!r} must be a lowercase word such as \"comment\" (note {note.id})")
+    # A line comment is its text: no title, but never empty.
+    check_text("title", note.title, required=not note.is_comment)
+    check_text("body", note.body, required=note.is_comment)
     if not all(isinstance(tag, str) for tag in note.tags):
         raise NoteError(f"tags must be strings (note {note.id})")
     if not isinstance(note.author, str):
@@ -144,13 +158,13 @@ def _as_datetime(value: Any, name: str) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise NoteError(f"{name} {value!r} is not a date and time") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise NoteError(f"{name} must be a date and time")
 
 
@@ -166,13 +180,14 @@ def note_from_table(table: dict[str, Any]) -> Note:
     tags = table.get("tags", [])
     if not isinstance(tags, list):
         raise NoteError(f"note {table.get('id')!r}: tags must be a list of strings")
-    if "title" not in table:
+    if "title" not in table and table.get("kind") != COMMENT:
         raise NoteError(f"note {table.get('id')!r} has no title")
     return Note(
         id=table["id"],
+        kind=table.get("kind"),
         start=lines[0],
         end=lines[-1],
-        title=table["title"],
+        title=table.get("title", ""),
         body=table.get("body", ""),
         tags=tuple(tags),
         author=table.get("author", ""),
@@ -187,7 +202,12 @@ def note_from_table(table: dict[str, Any]) -> Note:
 
 def note_to_table(note: Note) -> dict[str, Any]:
     """The note as an ordered dict in the order it is written; empty optional fields left out."""
-    table: dict[str, Any] = {"id": note.id, "lines": [note.start, note.end], "title": note.title}
+    table: dict[str, Any] = {"id": note.id}
+    if note.kind is not None:
+        table["kind"] = note.kind
+    table["lines"] = [note.start, note.end]
+    if note.title or not note.is_comment:
+        table["title"] = note.title
     if note.body:
         table["body"] = note.body
     if note.tags:

@@ -9,6 +9,8 @@ conflict. Merging by id never has that problem:
 - changed differently on both sides, or edited on one and deleted on the other: both are
   kept, theirs under a `.theirs-<hash>` id, and the driver reports a conflict so git stops
   and the person merging looks (the file still parses: every note stays readable);
+- line comments (`kind = "comment"`) are notes with an id like any other, merged the same
+  way, so two people commenting the same function never conflict line by line;
 - anything that is not a notes file (pack.toml, a file that does not parse, conflict markers
   already in it): git's own line merge, as if there were no driver.
 
