@@ -34,12 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from k8sread.core.anchors import ANCHOR_KEYS, EXACT, MOVED, ORPHAN, UNANCHORED, Resolution, TextIndex, reanchored, resolve
+from k8sread.core.anchors import ANCHOR_KEYS, EXACT, MOVED, ORPHAN, UNANCHORED, reanchored
 from k8sread.core.errors import K8sreadError, PackFileError
 from k8sread.core.note import Note
+from k8sread.core.note_write import MERGED, SAVED, UNCHANGED, NoteChange
 from k8sread.core.pack import Pack
 from k8sread.core.packset import bundled_pack_dirs_for
 from k8sread.core.paths import bundled_annotations_dir, user_pack_dir
+from k8sread.core.placement import Placement, place_file
 from k8sread.core.symbols import extract_symbols
 
 HELP = "check that every note of a pack is still on its code (for CI); --fix re-pins"
@@ -60,23 +62,15 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 @dataclass
-class NoteResult:
-    note: Note
-    resolution: Resolution
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.note.id, "old": [self.note.start, self.note.end], **self.resolution.to_json()}
-
-
-@dataclass
 class FileResult:
     path: str
-    notes: list[NoteResult] = field(default_factory=list)
+    notes: list[Placement] = field(default_factory=list)
     missing: str | None = None  # why the source file could not be read
     fixed: int = 0
+    skipped: list[str] = field(default_factory=list)  # --fix edits not made, and why
 
     def count(self, status: str) -> int:
-        return sum(1 for item in self.notes if item.resolution.status == status)
+        return sum(1 for item in self.notes if item.status == status)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,21 +146,20 @@ def _duplicate_ids(pack: Pack, notes_by_file: dict[str, list[Note]]) -> list[Pac
     return errors
 
 
-def _fixed_notes(results: list[NoteResult], lines: list[str], symbols) -> tuple[list[Note], int]:
-    """The file's notes after --fix, and how many changed."""
-    changed = 0
-    notes: list[Note] = []
-    for item in results:
-        note, res = item.note, item.resolution
-        if res.status in (MOVED, UNANCHORED, EXACT) and res.placed:
-            fresh = reanchored(note.anchor, lines, res.start, res.end, symbols)
-            ours = {key: value for key, value in note.anchor.items() if key in ANCHOR_KEYS}
-            theirs = {key: value for key, value in fresh.items() if key in ANCHOR_KEYS}
-            if (res.start, res.end) != (note.start, note.end) or ours != theirs:
-                note = note.with_changes(start=res.start, end=res.end, anchor=fresh)
-                changed += 1
-        notes.append(note)
-    return notes, changed
+def _fixes(placements: list[Placement], lines: list[str], symbols) -> list[NoteChange]:
+    """--fix: each note whose record is out of date, as an edit of the note as it was read,
+    so the write merges with whatever another reader saved meanwhile."""
+    changes: list[NoteChange] = []
+    for placed in placements:
+        note = placed.note
+        if placed.status not in (MOVED, UNANCHORED, EXACT) or placed.start is None or placed.end is None:
+            continue
+        fresh = reanchored(note.anchor, lines, placed.start, placed.end, symbols)
+        ours = {key: value for key, value in note.anchor.items() if key in ANCHOR_KEYS}
+        theirs = {key: value for key, value in fresh.items() if key in ANCHOR_KEYS}
+        if (placed.start, placed.end) != (note.start, note.end) or ours != theirs:
+            changes.append(NoteChange.edit(note.with_changes(start=placed.start, end=placed.end, anchor=fresh), note))
+    return changes
 
 
 def check_file(pack: Pack, tree, path: str, notes: list[Note], fix: bool) -> FileResult:
@@ -178,18 +171,19 @@ def check_file(pack: Pack, tree, path: str, notes: list[Note], fix: bool) -> Fil
         result.missing = str(error)
     if source is not None and source.binary:
         source, result.missing = None, f"{path}: a binary file"
+    items = [(0, pack, n) for n in notes]
     if source is None:
-        result.notes = [NoteResult(n, Resolution(ORPHAN, None, None, None, 0.0, "file not in the tree")) for n in notes]
+        result.notes = place_file(path, items, None)
         return result
     lines = source.lines()
     symbols = extract_symbols(source.text) if path.endswith(".go") else []
-    index = TextIndex(lines)
-    result.notes = [NoteResult(n, resolve((n.start, n.end), n.anchor, index, symbols)) for n in notes]
+    result.notes = place_file(path, items, lines)
     if fix:
-        fixed, changed = _fixed_notes(result.notes, lines, symbols)
-        if changed:
-            pack.save_notes(path, fixed)  # atomic; refuses a file that no longer parses
-            result.fixed = changed
+        changes = _fixes(result.notes, lines, symbols)
+        if changes:
+            outcomes = pack.write(path, changes)  # atomic, merged under the lock; refuses a broken file
+            result.fixed = sum(1 for outcome in outcomes if outcome.kind in (SAVED, MERGED))
+            result.skipped = [outcome.message for outcome in outcomes if outcome.kind not in (SAVED, MERGED, UNCHANGED)]
     return result
 
 
@@ -238,8 +232,10 @@ def _print_text(results: list[PackResult], tree_root: Path) -> None:
             if item.fixed:
                 suffix += f"  (fixed {item.fixed})"
             print(f"{item.path}: {counts}{suffix}", file=out)
-            for note_result in item.notes:
-                res, note = note_result.resolution, note_result.note
+            for message in item.skipped:
+                print(f"  not fixed: {message}", file=out)
+            for res in item.notes:
+                note = res.note
                 old = _range(note.start, note.end)
                 if res.status == MOVED:
                     how = f"by {res.method}" + (f", similarity {res.score:.2f}" if res.method == "fuzzy" else "")

@@ -29,7 +29,7 @@ from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
 from k8sread.core.export_markdown import DEFAULT_REPOSITORY, inert, permalink
 from k8sread.core.packset import PackNote, PackSet, find_pack
-from k8sread.core.placement import place_notes
+from k8sread.core.placement import Placement, place_file
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
 
 HELP = "print the notes on FILE[:LINE] as text or JSON"
@@ -86,13 +86,10 @@ def run(args: argparse.Namespace) -> int:
         if not items:
             raise
         lines = None
-    if lines is None:
-        placed = [(item, None, None, "orphan") for item in items]
-    else:
-        placed = [(p.item, p.start if p.placed else None, p.end if p.placed else None, p.status) for p in place_notes(items, lines, is_go=path.endswith(".go"))]
+    placed = place_file(path, items, lines)
     if start is not None:
-        placed = [entry for entry in placed if entry[1] is not None and entry[1] <= end and entry[2] >= start]
-    rows = [_row(item, a, b, status, path, lang, tree.commit) for item, a, b, status in placed]
+        placed = [p for p in placed if p.covers_any(start, end)]
+    rows = [_row(p, path, lang, tree.commit) for p in placed]
     if args.json:
         document = {"tree": str(tree.root), "file": path, "lines": [start, end] if start else None, "commit": tree.commit, "notes": rows, "errors": errors}
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
@@ -114,8 +111,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(item: PackNote, start: int | None, end: int | None, status: str, path: str, lang: str, commit: str | None) -> dict[str, Any]:
-    note, pack = item.note, item.pack
+def _row(placement: Placement, path: str, lang: str, commit: str | None) -> dict[str, Any]:
+    note, pack, status = placement.note, placement.pack, placement.status
+    start, end = placement.start, placement.end
+    assert pack is not None
     at = commit if (commit and start is not None) else pack.meta.commit
     a, b = (start, end) if start is not None else (note.start, note.end)
     return {

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from k8sread.core.errors import K8sreadError
-from k8sread.core.located import Located, Locator
+from k8sread.core.placement import Locator, Placement
 from k8sread.core.note import localized
 from k8sread.core.pack import Pack
 # Strangers' text: controls become visible stand-ins (the project's one rule for it), so a
@@ -98,7 +98,7 @@ def one_line(text: str) -> str:
 
 @dataclass
 class Item:
-    where: Located
+    where: Placement
     number: int | None = None  # the step's number in the trail
 
 
@@ -167,7 +167,7 @@ def build(
     warnings: list[str] = []
     used: set[str] = set()
 
-    def place(where: Located, number: int | None, section: Section) -> None:
+    def place(where: Placement, number: int | None, section: Section) -> None:
         used.add(where.note.id)
         item = Item(where, number)
         if where.orphan:
@@ -245,7 +245,7 @@ def LABELS_FOR(lang: str) -> dict[str, str]:  # noqa: N802 - reads as a table lo
     return LABELS.get(lang, LABELS["en"])
 
 
-def _by_place(where: Located) -> tuple[int, int, str]:
+def _by_place(where: Placement) -> tuple[int, int, str]:
     return (where.start or where.note.start, where.end or where.note.end, where.note.id)
 
 

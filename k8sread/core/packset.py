@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from k8sread.core import registry as pack_registry
 from k8sread.core.errors import K8sreadError
@@ -87,8 +88,9 @@ def bundled_packs_for(tree_root: Path) -> list[Pack]:
     return [Pack.open(folder, writable=False) for folder in bundled_pack_dirs_for(tree_root)]
 
 
-@dataclass
-class PackNote:
+class PackNote(NamedTuple):
+    """A note and the pack it comes from, before it is placed (k8sread.core.placement)."""
+
     pack_index: int
     pack: Pack
     note: Note
