@@ -4,7 +4,7 @@ examples:
   k8sread pack new ./k8s-notes --title "Our team's notes" --lang en
   k8sread pack add ./k8s-notes                     register a pack folder where it is
   k8sread pack add https://github.com/someone/k8s-notes.git --name team
-  k8sread pack update                              git pull every pack that came from git
+  k8sread pack update                              fast-forward every pack that came from git
   k8sread pack update team
   k8sread pack list                                every pack, on or off, where new notes go
   k8sread pack use team                            new notes go to the pack "team"
@@ -14,9 +14,11 @@ examples:
 A pack is a folder of TOML files meant to live in git (see docs/pack-format.md); `pack new`
 makes one with pack.toml, a README and a .gitattributes, and starts a git repository there.
 The reader shows the bundled packs, your own pack (`mine`) and every registered pack
-together, each with its own marker. Cloned packs live in k8sread's data folder; `remove`
-deletes a clone only when it holds no uncommitted or unpushed notes (or with --force), and
-only unregisters a local folder, never deletes it.
+together, each with its own marker. Cloned packs live in k8sread's data folder. `update`
+refuses, naming the files, when it would overwrite or delete files that exist only in the
+clone (changed, untracked or ignored by git). `remove` deletes a clone only when git shows
+nothing in it exists only there: no such file, stash, or commit not on a remote (or with
+--force); it only unregisters a local folder, never deletes it.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
     remove = action("remove", "unregister a pack (and delete it if it was cloned)")
     remove.add_argument("name", metavar="NAME")
-    remove.add_argument("--force", action="store_true", help="delete a clone even with notes not committed or not pushed")
+    remove.add_argument("--force", action="store_true", help="delete a clone even when it holds files, stashes or commits that exist only there")
 
     use = action("use", "send new notes to pack NAME (`mine` for your own pack)")
     use.add_argument("name", metavar="NAME")
@@ -111,7 +113,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ---- new ----------------------------------------------------------------------------------
-
 
 
 def _commit_for(args: argparse.Namespace) -> str:
@@ -250,9 +251,13 @@ def _remove(args: argparse.Namespace) -> int:
     entry = registry.Registry.load().get(args.name)
     clone = entry.url is not None and entry.path.resolve().parent == registry.clones_dir().resolve()
     if clone and entry.path.exists() and not args.force:
-        lost = pack_git.unsaved_work(entry.path)
-        if lost:
-            raise K8sreadError(f"pack {entry.name} has {lost} in {entry.path}; push them first, or remove with --force")
+        reasons = pack_git.removal_risks(entry.path)
+        if reasons:
+            listed = "\n".join(f"  {reason}" for reason in reasons)
+            raise K8sreadError(
+                f"pack {entry.name} was not removed: deleting its clone {entry.path} could lose work that exists only there:\n{listed}\n"
+                "commit and push it (or copy it elsewhere) first, or remove with --force"
+            )
     registry.unregister(entry.name)
     if clone and entry.path.exists():
         shutil.rmtree(entry.path)

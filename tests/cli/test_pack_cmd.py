@@ -17,6 +17,17 @@ from k8sread.core.paths import data_dir
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"]
 
 
+@pytest.fixture(autouse=True)
+def scratch_home(tmp_path, monkeypatch):
+    """conftest moves k8sread's folders; git's own (global config, excludes file) move here."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
 def git(cwd, *args):
     done = subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -158,7 +169,7 @@ def test_add_from_git_uses_the_pack_name_and_refuses_a_taken_one(remote, capsys)
 
 
 def test_git_failure_is_a_clear_message(tmp_path, capsys):
-    code, out, err = cli(capsys, "pack", "add", f"file://{tmp_path}/nothing-here.git")
+    code, _, err = cli(capsys, "pack", "add", f"file://{tmp_path}/nothing-here.git")
     assert code == 2
     last = err.strip().splitlines()[-1]
     assert last.startswith("k8sread: error: cannot clone file://") and "git clone failed" in last
@@ -191,7 +202,8 @@ def test_update_that_cannot_fast_forward_says_what_to_do(remote, capsys):
     git(work, "commit", "-qm", "remote")
     git(work, "push", "-q", "origin", "main")
     code, _, err = cli(capsys, "pack", "update", "team")
-    assert code == 2 and "git pull failed" in err and "merge by hand" in err
+    assert code == 2 and "commits of its own" in err and "merge by hand" in err
+    assert [n.id for n in Pack.open(clone).notes_for("pkg/b.go")] == ["mine"]
 
 
 def test_update_unknown_name(capsys):
