@@ -28,14 +28,17 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import time
+import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from k8sread.core.atomic import atomic_write_text, set_aside
-from k8sread.core.note import Note, new_id
+from k8sread.core import tomlfmt
+from k8sread.core.note import Note, new_id, note_from_table, note_to_table
 from k8sread.core.paths import state_dir
 
 FORMAT = 1
@@ -74,6 +77,13 @@ class Draft:
     initial_title: str = ""
     initial_body: str = ""
     initial_tags: str = ""
+    # The note as it was when editing began (its TOML), "" for a new note: a restored draft
+    # saves as an edit of that version, so an edit made meanwhile is merged or kept, never
+    # overwritten.
+    base: str = ""
+    # One editor's draft: two readers editing the same note each keep their own file.
+    editor: str = field(default_factory=lambda: secrets.token_hex(6))
+    pid: int = field(default_factory=os.getpid, compare=False)
     saved_at: str = field(default="", compare=False)
 
     @classmethod
@@ -86,12 +96,18 @@ class Draft:
         return cls(
             tree_root=str(tree_root), path=path, start=note.start, end=note.end, note_id=note.id, pack=pack,
             is_new=False, lang=lang, title=title, body=body, tags=tags,
-            initial_title=title, initial_body=body, initial_tags=tags,
+            initial_title=title, initial_body=body, initial_tags=tags, base=note_as_text(note),
         )
 
     @property
     def key(self) -> str:
-        return f"{self.tree_root}\n{self.path}\n{self.note_id}"
+        return f"{self.tree_root}\n{self.path}\n{self.note_id}\n{self.editor}"
+
+    def base_note(self) -> Note | None:
+        """The note this draft edits, as it was when editing began (None for a new note)."""
+        if not self.base:
+            return None
+        return note_from_text(self.base)
 
     @property
     def changed(self) -> bool:
@@ -121,15 +137,45 @@ class Draft:
                     raise ValueError(f"{spec.name} is missing")
                 continue
             value = data[spec.name]
-            expected = {"start": int, "end": int, "is_new": bool}.get(spec.name, str)
+            expected = {"start": int, "end": int, "is_new": bool, "pid": int}.get(spec.name, str)
             if spec.name == "lang" and value is None:
+                pass
+            elif spec.name == "pid" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 pass
             elif not isinstance(value, expected) or (expected is int and (isinstance(value, bool) or value < 1)):
                 raise ValueError(f"{spec.name} has the wrong type")
             values[spec.name] = value
         if values["end"] < values["start"]:
             raise ValueError("end is before start")
+        if values.get("base"):
+            try:
+                note_from_text(values["base"])
+            except ValueError as error:
+                raise ValueError(f"base is not a note: {error}") from None
+        values.setdefault("editor", "")  # drafts from before editors had their own file
+        values.setdefault("pid", 0)
         return cls(**values)
+
+
+def note_as_text(note: Note) -> str:
+    return "\n".join(tomlfmt.assignments(note_to_table(note))) + "\n"
+
+
+def note_from_text(text: str) -> Note:
+    """Raises ValueError (NoteError and TOMLDecodeError are ValueErrors) when it is not one."""
+    return note_from_table(tomllib.loads(text))
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class DraftStore:
@@ -152,7 +198,9 @@ class DraftStore:
         except FileNotFoundError:
             pass
 
-    def load_all(self) -> list[Draft]:
+    def load_all(self, *, include_live: bool = False) -> list[Draft]:
+        """Drafts left behind, oldest first. Drafts of another reader still running are its
+        own business and skipped, unless `include_live`."""
         self.problems = []
         try:
             entries = list(os.scandir(self.folder))
@@ -167,7 +215,9 @@ class DraftStore:
                 continue
             try:
                 with open(entry.path, encoding="utf-8") as handle:
-                    drafts.append(Draft.from_json(json.load(handle)))
+                    draft = Draft.from_json(json.load(handle))
+                if include_live or not _alive(draft.pid):
+                    drafts.append(draft)
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 self._set_aside(Path(entry.path), error)
         drafts.sort(key=lambda draft: draft.saved_at)

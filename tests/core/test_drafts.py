@@ -116,7 +116,7 @@ WRITER = textwrap.dedent(
     from k8sread.core.drafts import Draft, DraftStore
 
     store = DraftStore(sys.argv[1])
-    draft = Draft(tree_root="/t", path="pkg/x.go", start=1, end=3, note_id="n-1", pack="mine")
+    draft = Draft(tree_root="/t", path="pkg/x.go", start=1, end=3, note_id="n-1", pack="mine", editor="e1")
     n = 0
     while True:
         n += 1

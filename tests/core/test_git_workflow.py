@@ -76,7 +76,7 @@ def test_different_notes_in_different_places_of_one_file_merge_clean(clones):
 
 def test_an_edit_and_a_delete_of_different_notes_merge_clean(clones):
     alice, bob = clones
-    alice.upsert(SOURCE, note("n10", 10, 12, "ten, edited", "Alice rewrote this."))
+    alice.upsert(SOURCE, note("n10", 10, 12, "ten, edited", "Alice rewrote this."), base=note("n10", 10, 12, "ten"))
     publish(alice, "alice edits")
     assert bob.delete(SOURCE, "n40")
     done = merge_in(bob, "bob deletes")
@@ -135,9 +135,9 @@ def test_the_merge_driver_keeps_both_versions_of_a_note_changed_on_both_sides(cl
     alice, bob = clones
     assert notes_merge.install(bob.root)
     (bob.root / ".gitattributes").write_text("*.toml merge=k8sread-notes\n")
-    alice.upsert(SOURCE, note("n10", 10, 12, "alice's ten"))
+    alice.upsert(SOURCE, note("n10", 10, 12, "alice's ten"), base=note("n10", 10, 12, "ten"))
     publish(alice, "alice")
-    bob.upsert(SOURCE, note("n10", 10, 12, "bob's ten"))
+    bob.upsert(SOURCE, note("n10", 10, 12, "bob's ten"), base=note("n10", 10, 12, "ten"))
     done = merge_in(bob, "bob")
     assert done.returncode != 0  # git stops so someone looks
     notes = Pack.open(bob.root).notes_for(SOURCE)  # and yet the file parses

@@ -81,7 +81,7 @@ def atomic_text(version: int) -> str:
 
 def draft_of(version: int) -> Draft:
     return Draft(
-        tree_root=TREE_ROOT, path=SOURCE, start=5, end=9, note_id="d-note", pack="p", is_new=True,
+        tree_root=TREE_ROOT, path=SOURCE, start=5, end=9, note_id="d-note", pack="p", is_new=True, editor="crash",
         title=f"v{version} {AWKWARD}", body=_body(version, 3) or "short", tags="a b",
     )
 
