@@ -6,8 +6,13 @@ from the checkout, the note's Markdown body, and a permalink to those lines on G
 commit they were resolved against; and the orphaned notes in a section of their own.
 
 Headings carry explicit anchors (`<a id="note-<id>">`) built from note ids, so links into
-the document survive a retitled note. Notes come from strangers: their Markdown stays
-Markdown; terminal control characters become visible stand-ins (k8sread.core.sanitize).
+the document survive a retitled note; those anchors are the only HTML in the document.
+
+Notes come from strangers, and the document is published and rendered. Bodies, the pack's
+description and component summaries keep the author's Markdown, with raw HTML and links to
+anything but http(s) URLs and anchors escaped, and a fence left open closed
+(`sanitize.markdown_body`). Titles, names, paths and reasons are plain text, escaped. Links
+are built only from an http(s) repository URL, percent-encoded.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
 
 from k8sread.core.errors import K8sreadError
-from k8sread.core.placement import Locator, Placement
 from k8sread.core.note import localized
 from k8sread.core.pack import Pack
+from k8sread.core.placement import Locator, Placement
+
 # Strangers' text: controls become visible stand-ins (the project's one rule for it), so a
 # hostile note shows what it tried instead of hiding it.
-from k8sread.core.sanitize import inert
+from k8sread.core.sanitize import inert, markdown_body, markdown_code, markdown_text
 from k8sread.core.source_tree import SourceTree
 from k8sread.core.trail import Trail
 
@@ -42,7 +49,7 @@ LABELS = {
         "written": "written against",
         "moved": "moved from lines",
         "orphan_step": "its code was not found in this checkout; see",
-        "source": "Exported from pack `{pack}` against commit `{commit}` of {repo}.",
+        "source": "Exported from pack {pack} against commit {commit} of {repo}.",
         "file": "Notes on",
         "component": "Component",
         "reason": "why",
@@ -60,7 +67,7 @@ LABELS = {
         "written": "写于",
         "moved": "原在第",
         "orphan_step": "在这份代码里找不到它的代码，见",
-        "source": "导出自笔记包 `{pack}`，对应 {repo} 的提交 `{commit}`。",
+        "source": "导出自笔记包 {pack}，对应 {repo} 的提交 {commit}。",
         "file": "笔记：",
         "component": "组件",
         "reason": "原因",
@@ -80,9 +87,30 @@ def fence_for(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+# What may stay as written in a link target: URL characters that end neither the target nor the
+# link in Markdown (no spaces, parentheses, angle brackets, backslashes or backticks).
+_URL_SAFE = "/:@!$&'*+,;=-._~%"
+
+
 def permalink(repository: str, commit: str, path: str, start: int, end: int) -> str:
     base = (repository or DEFAULT_REPOSITORY).rstrip("/").removesuffix(".git")
-    return f"{base}/blob/{commit}/{path}#L{start}-L{end}"
+    return quote(f"{base}/blob/{commit}/{path}", safe=_URL_SAFE) + f"#L{start}-L{end}"
+
+
+# A commit or ref as it may appear in a GitHub URL: no `..` to climb out of the repository.
+_SAFE_REF = re.compile(r"(?!.*\.\.)[A-Za-z0-9._/-]{1,200}")
+
+
+def safe_repository(url: str) -> str | None:
+    """The pack's repository URL when it is an http(s) URL to a host, else None: it is the
+    base of every link in the document, and comes from the pack."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url.strip(), safe=_URL_SAFE + "?#")
 
 
 def anchor_id(kind: str, key: str) -> str:
@@ -90,6 +118,7 @@ def anchor_id(kind: str, key: str) -> str:
 
 
 def one_line(text: str) -> str:
+    """Plain one-line text (titles, names); `markdown_text` escapes it where it goes into Markdown."""
     return " ".join(inert(text).split())
 
 
@@ -205,9 +234,9 @@ def build(
                         warnings.append(f"trail step {step.index + 1} names note {step.note_id!r}, which is not in the pack")
                         continue
                     path, _ = found
-                    where = locator.file(path).get(step.note_id)
-                    if where is not None:
-                        place(where, step.index + 1, section)
+                    step_note = locator.file(path).get(step.note_id)
+                    if step_note is not None:
+                        place(step_note, step.index + 1, section)
                 sections.append(section)
         if not trail_only:
             rest = Section("other-notes", LABELS_FOR(lang)["other"])
@@ -220,16 +249,21 @@ def build(
                         place(where, None, rest)
             if rest.items:
                 sections.append(rest)
-    for path, error in sorted(pack.errors.items()):
+    for _path, error in sorted(pack.errors.items()):
         warnings.append(str(error))
     node_map = _map(trail, lang) if (trail is not None and file is None) else []
     pack_commit = pack.meta.commit
+    repository = safe_repository(pack.meta.repository or DEFAULT_REPOSITORY)
+    if repository is None:
+        warnings.append(f"pack.toml [source] repository {pack.meta.repository!r} is not an http(s) URL; the export has no links to the code")
+    if pack_commit and not _SAFE_REF.fullmatch(pack_commit):
+        warnings.append(f"pack.toml [source] commit {pack_commit!r} is not a commit or ref name; notes are not linked to it")
     return Document(
         pack=pack,
         lang=lang,
         title=one_line(localized(pack.meta.title, lang)) or pack.name,
         description=inert(localized(pack.meta.description, lang)).strip(),
-        repository=pack.meta.repository or DEFAULT_REPOSITORY,
+        repository=repository or "",
         commit=tree.commit or pack_commit,
         pack_commit=pack_commit,
         sections=sections,
@@ -241,7 +275,7 @@ def build(
     )
 
 
-def LABELS_FOR(lang: str) -> dict[str, str]:  # noqa: N802 - reads as a table lookup
+def LABELS_FOR(lang: str) -> dict[str, str]:
     return LABELS.get(lang, LABELS["en"])
 
 
@@ -269,7 +303,8 @@ def _map(trail: Trail, lang: str) -> list[MapNode]:
 
 
 def _mermaid_label(text: str) -> str:
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    # Mermaid entity codes: no quote ends the label, no tag, no "`markdown string`".
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("`", "#96;")
 
 
 def mermaid(doc: Document) -> list[str]:
@@ -288,7 +323,8 @@ def mermaid(doc: Document) -> list[str]:
 
 
 def _heading_title(item: Item, doc: Document) -> str:
-    title = one_line(item.where.note.title_in(doc.lang)) or item.where.note.id
+    """The step's number and the note's title, as Markdown (the title escaped)."""
+    title = markdown_text(one_line(item.where.note.title_in(doc.lang)) or item.where.note.id)
     return f"{item.number}. {title}" if item.number is not None else title
 
 
@@ -306,38 +342,39 @@ def _item(item: Item, doc: Document, level: str) -> list[str]:
     labels = LABELS_FOR(doc.lang)
     where = item.where
     out = [f'<a id="{anchor_id("note", where.note.id)}"></a>', "", f"{level} {_heading_title(item, doc)}", ""]
-    place = f"`{where.path}` {labels['lines']} {where.start}–{where.end}" if not where.orphan else f"`{where.path}` {labels['lines']} {where.note.start}–{where.note.end}"
+    place = f"{markdown_code(where.path)} {labels['lines']} {where.start}–{where.end}" if not where.orphan else f"{markdown_code(where.path)} {labels['lines']} {where.note.start}–{where.note.end}"
     if where.moved:
         place += f" ({labels['moved']} {where.note.start}–{where.note.end})"
     if where.orphan:
-        place += f" ({labels['reason']}: {one_line(where.reason)})"
+        place += f" ({labels['reason']}: {markdown_text(one_line(where.reason))})"
     out += [place, ""]
     if not where.orphan:
         out += _excerpt(item, doc) + [""]
-    body = inert(where.note.body_in(doc.lang)).strip("\n")
-    if body:
+    body = markdown_body(where.note.body_in(doc.lang).strip("\n"))
+    if body.strip():
         out += [body, ""]
     commit = doc.pack_commit if where.orphan else doc.commit
     start, end = (where.note.start, where.note.end) if where.orphan else (where.start, where.end)
-    if commit:
-        label = labels["view"] + (f" ({labels['written']} `{commit[:12]}`)" if where.orphan else "")
+    if commit and doc.repository and _SAFE_REF.fullmatch(commit) and start is not None and end is not None:
+        label = labels["view"] + (f" ({labels['written']} {markdown_code(commit[:12])})" if where.orphan else "")
         out += [f"[{label}]({permalink(doc.repository, commit, where.path, start, end)})", ""]
     return out
 
 
 def render(doc: Document) -> str:
     labels = LABELS_FOR(doc.lang)
-    out = [f"# {doc.title}", ""]
+    out = [f"# {markdown_text(doc.title)}", ""]
     if doc.description:
-        out += [doc.description, ""]
-    if doc.commit:
-        out += ["> " + labels["source"].format(pack=doc.pack.name, commit=doc.commit, repo=doc.repository.rstrip("/").removesuffix(".git")), ""]
+        out += [markdown_body(doc.description), ""]
+    if doc.commit and doc.repository:
+        repo = markdown_text(doc.repository.rstrip("/").removesuffix(".git"))
+        out += ["> " + labels["source"].format(pack=markdown_code(doc.pack.name), commit=markdown_code(doc.commit), repo=repo), ""]
     # Table of contents
     out += [f"## {labels['contents']}", ""]
     if doc.map:
         out.append(f"- [{labels['map']}](#map)")
     for section in doc.sections:
-        out.append(f"- [{section.title}](#{section.anchor})")
+        out.append(f"- [{markdown_text(section.title)}](#{section.anchor})")
         for item in section.items:
             out.append(f"  - [{_heading_title(item, doc)}](#{anchor_id('note', item.where.note.id)})")
     if doc.orphans:
@@ -348,9 +385,9 @@ def render(doc: Document) -> str:
     if doc.map:
         out += ['<a id="map"></a>', "", f"## {labels['map']}", ""] + mermaid(doc) + [""]
     for section in doc.sections:
-        out += [f'<a id="{section.anchor}"></a>', "", f"## {section.title}", ""]
-        if section.summary:
-            out += [section.summary, ""]
+        out += [f'<a id="{section.anchor}"></a>', "", f"## {markdown_text(section.title)}", ""]
+        if section.summary.strip():
+            out += [markdown_body(section.summary), ""]
         steps = sorted(section.items + section.orphaned_steps, key=lambda item: (item.number is None, item.number or 0))
         for item in steps:
             if item.where.orphan:
