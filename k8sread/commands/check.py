@@ -78,7 +78,7 @@ class FileResult:
             "missing": self.missing,
             "counts": {STATUS_WORDS[s]: self.count(s) for s in STATUS_WORDS},
             "fixed": self.fixed,
-            "notes": [item.to_json() for item in self.notes],
+            "notes": [{**item.to_json(), "kind": item.note.kind or "note"} for item in self.notes],
         }
 
 
@@ -237,21 +237,24 @@ def _print_text(results: list[PackResult], tree_root: Path) -> None:
             for res in item.notes:
                 note = res.note
                 old = _range(note.start, note.end)
+                name = f"{note.id} (line comment)" if note.is_comment else note.id
                 if res.status == MOVED:
                     how = f"by {res.method}" + (f", similarity {res.score:.2f}" if res.method == "fuzzy" else "")
                     done = "; re-pinned" if item.fixed else ""
-                    print(f"  moved     {note.id}: {old} -> {_range(res.start, res.end)} ({how}){done}", file=out)
+                    print(f"  moved     {name}: {old} -> {_range(res.start, res.end)} ({how}){done}", file=out)
                 elif res.status == ORPHAN and not item.missing:
-                    print(f"  orphaned  {note.id}: {old}: {res.reason}", file=out)
+                    print(f"  orphaned  {name}: {old}: {res.reason}", file=out)
                 elif res.status == UNANCHORED and item.fixed:
-                    print(f"  anchored  {note.id}: {old}", file=out)
+                    print(f"  anchored  {name}: {old}", file=out)
                 elif res.status == UNANCHORED:
-                    print(f"  warning   {note.id}: {old} has no anchor; `k8sread check --fix` adds one", file=out)
+                    print(f"  warning   {name}: {old} has no anchor; `k8sread check --fix` adds one", file=out)
 
 
 def _summary(results: list[PackResult]) -> dict[str, int]:
     files = [item for pack in results for item in pack.files]
     summary = {"packs": len(results), "files": len(files), "notes": sum(len(item.notes) for item in files)}
+    # Line comments are notes (checked, anchored, orphaned the same way); "notes" counts them too.
+    summary["comments"] = sum(1 for item in files for res in item.notes if res.note.is_comment)
     for status, word in STATUS_WORDS.items():
         summary[word] = sum(item.count(status) for item in files)
     summary["errors"] = sum(len(pack.errors) for pack in results)
@@ -275,8 +278,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         _print_text(results, tree.root)
+        comments = f" ({summary['comments']} of them line comments)" if summary["comments"] else ""
         line = (
-            f"{summary['notes']} notes in {summary['files']} files, {summary['packs']} pack(s): "
+            f"{summary['notes']} notes{comments} in {summary['files']} files, {summary['packs']} pack(s): "
             f"{summary['exact']} exact, {summary['moved']} moved, {summary['orphaned']} orphaned"
         )
         if summary["unanchored"]:

@@ -6,12 +6,18 @@ examples:
   k8sread export --component kubelet -o kubelet.md              one component's steps and notes
   k8sread export --pack ./my-pack --file pkg/kubelet/kubelet.go the notes on one file
   k8sread export --format codetour --pack series                writes .tours/series.tour in the tree
+  k8sread export --style article --chapter 2 -o kubelet.md      chapter 2, written like the series' articles
 
 The Markdown has a table of contents, a Mermaid flowchart of the trail across components,
 and for each step or note a heading, the noted lines from the checkout (fenced `go`, with line
 numbers), the note and a GitHub permalink to those lines at the checkout's commit (the pack's
 commit when the tree is not a git checkout). Notes whose code is not found in the checkout are
 listed in their own section. Without -o the Markdown goes to stdout.
+
+--style article writes it the way source-reading articles are written: a heading per chapter,
+each note's prose, then a ```go excerpt with the line comments as `//` comments above their
+lines (`// ...` where lines are left out between notes on one declaration) and a permalink
+under it. `k8sread import markdown` reads such an article back onto the same lines.
 
 CodeTour: the steps with file, line, selection and description, and the commit as `ref`;
 written to <tree>/.tours/<pack>.tour unless -o names another file (`-o -` for stdout).
@@ -40,8 +46,16 @@ def register(parser: argparse.ArgumentParser) -> None:
     scope.add_argument("--trail", action="store_true", help="only the trail's steps, in order")
     scope.add_argument("--component", metavar="NAME", help="one component's steps and notes")
     scope.add_argument("--file", metavar="PATH", help="the notes on one source file")
+    scope.add_argument("--chapter", metavar="N", type=int, help="one chapter of the trail (1 is the first); with --style article")
     parser.add_argument("--lang", choices=("zh", "en"), help="language of titles and bodies (default: yours when the pack has it, else the pack's first)")
     parser.add_argument("--format", choices=("markdown", "codetour"), default="markdown", help="markdown (default) or codetour")
+    parser.add_argument(
+        "--style",
+        choices=("document", "article"),
+        default="document",
+        help="markdown as a document (default: contents, map, a heading and numbered excerpt per note) or as an article "
+        "(prose, then the code with line comments as // comments, like the series; `k8sread import markdown` reads it back)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="where to write ('-' for stdout)")
 
 
@@ -70,6 +84,10 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.chapter is not None and (args.format != "markdown" or args.style != "article"):
+        raise K8sreadError("--chapter goes with --style article")
+    if args.chapter is not None and args.chapter < 1:
+        raise K8sreadError(f"--chapter {args.chapter}: chapters are numbered from 1")
     tree = tree_from_args(args)
     pack = find_pack(args.pack, tree.root)
     lang = language_for(pack, args.lang)
@@ -80,6 +98,14 @@ def run(args: argparse.Namespace) -> int:
         output = args.output or str(tour_path(tree.root, pack.name))
         _write(text, output)
         count = text.count('"file":')
+    elif args.style == "article":
+        from k8sread.core.export_article import export_article
+
+        text, doc = export_article(pack, tree, lang=lang, chapter=args.chapter, **scope_of(args))
+        left_out = []
+        output = args.output
+        _write(text, output)
+        count = len(doc.items)
     else:
         from k8sread.core.export_markdown import export_markdown
 

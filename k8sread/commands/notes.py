@@ -11,8 +11,11 @@ Notes come from every pack the reader shows (switched-off packs left out), or fr
 alone. Lines are where each note's code is in this checkout (the reader's answer: a note on
 changed code follows its anchor); notes whose code is gone are listed as orphaned.
 
---json prints one object: {"tree", "file", "lines", "commit", "notes": [{"pack", "id",
-"title", "body", "lines", "stored_lines", "status", "tags", "author", "symbol", "permalink"}],
+Line comments (notes of kind "comment": a line of text on one line, no title) are listed
+among the notes as `path:LINE  [pack] id (line comment): // text`.
+
+--json prints one object: {"tree", "file", "lines", "commit", "notes": [{"pack", "id", "kind"
+("note" or "comment"), "title", "body", "lines", "stored_lines", "status", "tags", "author", "symbol", "permalink"}],
 "errors"}; "lines" of an orphan is null.
 """
 
@@ -28,6 +31,7 @@ from typing import Any
 from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
 from k8sread.core.export_markdown import DEFAULT_REPOSITORY, inert, permalink
+from k8sread.core.note import COMMENT
 from k8sread.core.packset import PackNote, PackSet, find_pack
 from k8sread.core.placement import Placement, place_file
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
@@ -104,6 +108,13 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         lines_text = f"{row['lines'][0]}-{row['lines'][1]}" if row["lines"] else f"{row['stored_lines'][0]}-{row['stored_lines'][1]}, orphaned"
         status = " (moved)" if row["status"] == "moved" else ""
+        if row["kind"] == COMMENT:
+            # A line comment is its text, shown as the articles show it: `// ...` on its line.
+            first, *rest = row["body"].split("\n") or [""]
+            print(f"{path}:{lines_text}{status}  [{row['pack']}] {row['id']} (line comment): // {first}")
+            for line in rest:
+                print(f"    // {line}".rstrip())
+            continue
         print(f"{path}:{lines_text}{status}  [{row['pack']}] {row['id']}: {row['title']}")
         for line in row["body"].split("\n") if row["body"] else []:
             print(f"    {line}".rstrip())
@@ -120,6 +131,7 @@ def _row(placement: Placement, path: str, lang: str, commit: str | None) -> dict
     return {
         "pack": pack.name,
         "id": note.id,
+        "kind": note.kind or "note",
         "title": " ".join(inert(note.title_in(lang)).split()),
         "body": inert(note.body_in(lang)).strip(),
         "lines": [start, end] if start is not None else None,

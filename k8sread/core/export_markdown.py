@@ -31,7 +31,7 @@ from k8sread.core.placement import Locator, Placement
 # hostile note shows what it tried instead of hiding it.
 from k8sread.core.sanitize import inert, markdown_body, markdown_code, markdown_text
 from k8sread.core.source_tree import SourceTree
-from k8sread.core.trail import Trail
+from k8sread.core.trail import TextStep, Trail
 
 DEFAULT_REPOSITORY = "https://github.com/kubernetes/kubernetes"
 
@@ -138,6 +138,7 @@ class Section:
     summary: str = ""
     items: list[Item] = field(default_factory=list)
     orphaned_steps: list[Item] = field(default_factory=list)
+    texts: list[tuple[int, TextStep]] = field(default_factory=list)  # (step number, text step)
 
 
 @dataclass
@@ -195,10 +196,14 @@ def build(
     orphans: list[Item] = []
     warnings: list[str] = []
     used: set[str] = set()
+    comments: list[tuple[Item, Section]] = []
 
     def place(where: Placement, number: int | None, section: Section) -> None:
         used.add(where.note.id)
         item = Item(where, number)
+        if where.note.is_comment and not where.orphan:
+            comments.append((item, section))  # drawn inside the excerpts around it (settled below)
+            return
         if where.orphan:
             orphans.append(item)
             if number is not None:
@@ -229,6 +234,13 @@ def build(
                 for step in trail.steps:
                     if step.chapter != chapter_index:
                         continue
+                    if step.is_text:
+                        text = trail.text(step)
+                        if text is None:
+                            warnings.append(f"trail step {step.index + 1} names text {step.text_id!r}, which pack.toml has no [[texts]] for")
+                        else:
+                            section.texts.append((step.index + 1, text))
+                        continue
                     found = trail.locate(step.note_id)
                     if found is None:
                         warnings.append(f"trail step {step.index + 1} names note {step.note_id!r}, which is not in the pack")
@@ -247,8 +259,11 @@ def build(
                 for where in sorted(locator.file(path).values(), key=_by_place):
                     if where.note.id not in used:
                         place(where, None, rest)
+            _settle_comments(comments, [*sections, rest])
+            comments = []
             if rest.items:
                 sections.append(rest)
+    _settle_comments(comments, sections)
     for _path, error in sorted(pack.errors.items()):
         warnings.append(str(error))
     node_map = _map(trail, lang) if (trail is not None and file is None) else []
@@ -273,6 +288,27 @@ def build(
         warnings=warnings,
         highlight=component,
     )
+
+
+def _settle_comments(comments: list[tuple[Item, Section]], sections: list[Section]) -> None:
+    """A line comment inside a note's lines shows in that note's excerpt; one outside every
+    note shown gets an item (and an excerpt) of its own."""
+    shown = [item.where for section in sections for item in section.items]
+    for item, section in comments:
+        where = item.where
+        inside = any(other.path == where.path and other.placed and other.start <= where.start <= other.end for other in shown)  # type: ignore[operator]
+        if not inside:
+            section.items.append(item)
+            shown.append(where)
+
+
+def comments_by_line(doc: Document, path: str, start: int, end: int) -> dict[int, list[str]]:
+    """The line comments on lines start..end of path, line -> their lines of text."""
+    found: dict[int, list[str]] = {}
+    for where in sorted(doc.locator.file(path).values(), key=_by_place):
+        if where.note.is_comment and where.placed and start <= where.start <= end:  # type: ignore[operator]
+            found.setdefault(where.start, []).extend(inert(where.note.body_in(doc.lang)).strip("\n").split("\n"))  # type: ignore[arg-type]
+    return found
 
 
 def LABELS_FOR(lang: str) -> dict[str, str]:
@@ -324,7 +360,9 @@ def mermaid(doc: Document) -> list[str]:
 
 def _heading_title(item: Item, doc: Document) -> str:
     """The step's number and the note's title, as Markdown (the title escaped)."""
-    title = markdown_text(one_line(item.where.note.title_in(doc.lang)) or item.where.note.id)
+    note = item.where.note
+    fallback = f"// {one_line(note.body_in(doc.lang))[:60]}" if note.is_comment else note.id  # a line comment has no title
+    title = markdown_text(one_line(note.title_in(doc.lang)) or fallback)
     return f"{item.number}. {title}" if item.number is not None else title
 
 
@@ -333,7 +371,14 @@ def _excerpt(item: Item, doc: Document) -> list[str]:
     if not lines:
         return []
     width = len(str(lines[-1][0]))
-    numbered = [f"{number:>{width}} | {inert(text)}" for number, text in lines]
+    comments = comments_by_line(doc, item.where.path, lines[0][0], lines[-1][0])
+    numbered: list[str] = []
+    for number, text in lines:
+        # Line comments sit above their line, indented like it, with no line number: read as
+        # the articles print them, never mistaken for the file's own lines.
+        indent = text[: len(text) - len(text.lstrip())]
+        numbered += [f"{'':>{width}} | {inert(indent)}// {comment}".rstrip() for comment in comments.get(number, [])]
+        numbered.append(f"{number:>{width}} | {inert(text)}")
     fence = fence_for(numbered)
     return [fence + fence_language(item.where.path), *numbered, fence]
 
@@ -389,7 +434,15 @@ def render(doc: Document) -> str:
         if section.summary.strip():
             out += [markdown_body(section.summary), ""]
         steps = sorted(section.items + section.orphaned_steps, key=lambda item: (item.number is None, item.number or 0))
+        for number, text in section.texts:
+            # A text step goes before the first note step that comes after it in the trail.
+            at = next((k for k, item in enumerate(steps) if item.number is None or item.number > number), len(steps))
+            steps.insert(at, text)  # type: ignore[arg-type]
         for item in steps:
+            if isinstance(item, TextStep):
+                title = one_line(localized(item.title, doc.lang))
+                out += ([f"### {markdown_text(title)}", ""] if title else []) + [markdown_body(localized(item.body, doc.lang).strip("\n")), ""]
+                continue
             if item.where.orphan:
                 out += [f"_{_heading_title(item, doc)}: {labels['orphan_step']} [{labels['orphans']}](#{anchor_id('note', item.where.note.id)})._", ""]
             else:

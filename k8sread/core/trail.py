@@ -7,7 +7,13 @@ All of it is data in pack.toml, so a pack for another Go project declares its ow
     id = "kubectl"; key = "1"; title.zh = "..."; entry = "cmd/kubectl/kubectl.go"
     entry_symbol = "main"; folders = ["cmd/kubectl", "staging/src/k8s.io/kubectl"]
     [[chapters]]
-    component = "kubectl"; title.en = "..."; steps = ["note-id", ...]
+    component = "kubectl"; title.en = "..."; description.en = "..."; steps = ["note-id", "text:intro", ...]
+    [[texts]]                                                  # text steps: prose on no code
+    id = "intro"; title.en = "..."; body.en = "..."            # (an article's non-code block,
+                                                               # a CodeTour content step)
+
+A step is a note id, or `text:<id>` naming a [[texts]] entry: note ids cannot contain ':', so
+the two never collide, and an older k8sread sees an unknown step rather than a broken trail.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8sread.core.errors import PackFileError
-from k8sread.core.note import Note, NoteError, Text, check_text, localized
+from k8sread.core.note import ID_RE, Note, NoteError, Text, check_text, localized
 from k8sread.core.pack import Pack
 
 
@@ -49,14 +55,40 @@ class Chapter:
     component: str
     title: Text
     steps: tuple[str, ...]
+    description: Text = ""
+
+
+TEXT_STEP = "text:"
+# Keys of a [[texts]] entry this version reads; the rest (a CodeTour step's `directory` or
+# `uri`) is kept in `extra` for the exporters.
+TEXT_KEYS = ("id", "title", "body")
+
+
+@dataclass(frozen=True)
+class TextStep:
+    """A step of prose on no code: shown as a page of its own when the trail reaches it."""
+
+    id: str
+    body: Text = ""
+    title: Text = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Step:
     index: int  # 0-based position in the whole trail
-    note_id: str
+    note_id: str  # the step as written: a note id, or "text:<id>" for a text step
     component: str
     chapter: int
+
+    @property
+    def text_id(self) -> str | None:
+        """The [[texts]] id of a text step; None for a note."""
+        return self.note_id[len(TEXT_STEP) :] if self.note_id.startswith(TEXT_STEP) else None
+
+    @property
+    def is_text(self) -> bool:
+        return self.note_id.startswith(TEXT_STEP)
 
 
 @dataclass
@@ -66,6 +98,7 @@ class Trail:
     chapters: list[Chapter]
     map: list[str]
     steps: list[Step] = field(default_factory=list)
+    texts: dict[str, TextStep] = field(default_factory=dict)
     _where: dict[str, tuple[str, Note]] | None = None
 
     @classmethod
@@ -83,7 +116,13 @@ class Trail:
         for chapter_index, chapter in enumerate(chapters):
             for note_id in chapter.steps:
                 steps.append(Step(len(steps), note_id, chapter.component, chapter_index))
-        return cls(pack, components, chapters, list(node_map), steps)
+        texts: dict[str, TextStep] = {}
+        for item in _tables(path, raw, "texts"):
+            text = _text_step(path, item)
+            if text.id in texts:
+                raise PackFileError(path, f"[[texts]] id {text.id!r} is used twice")
+            texts[text.id] = text
+        return cls(pack, components, chapters, list(node_map), steps, texts)
 
     @property
     def empty(self) -> bool:
@@ -102,8 +141,15 @@ class Trail:
     def locate(self, note_id: str) -> tuple[str, Note] | None:
         return self._index().get(note_id)
 
+    def text(self, step: Step | str | None) -> TextStep | None:
+        """The text of a text step (a Step, or its "text:<id>" string); None otherwise."""
+        raw = step.note_id if isinstance(step, Step) else step
+        if not raw or not raw.startswith(TEXT_STEP):
+            return None
+        return self.texts.get(raw[len(TEXT_STEP) :])
+
     def missing_steps(self) -> list[str]:
-        return [step.note_id for step in self.steps if step.note_id not in self._index()]
+        return [step.note_id for step in self.steps if (self.text(step) is None if step.is_text else step.note_id not in self._index())]
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -208,7 +254,17 @@ def _chapter(path, item: dict[str, Any]) -> Chapter:
     if not isinstance(component, str):
         raise PackFileError(path, "every [[chapters]] needs a component")
     title = _text(path, item, "title", component, f"chapter {component}")
-    return Chapter(component, title, _strings(path, item.get("steps", []), f"chapter {component}: steps"))
+    description = _text(path, item, "description", "", f"chapter {component}")
+    return Chapter(component, title, _strings(path, item.get("steps", []), f"chapter {component}: steps"), description)
+
+
+def _text_step(path, item: dict[str, Any]) -> TextStep:
+    text_id = item.get("id")
+    if not isinstance(text_id, str) or not ID_RE.match(text_id):
+        raise PackFileError(path, f"every [[texts]] needs an id of letters, digits, '.', '_' or '-' (got {text_id!r})")
+    what = f"text {text_id}"
+    extra = {key: value for key, value in item.items() if key not in TEXT_KEYS}
+    return TextStep(text_id, _text(path, item, "body", "", what), _text(path, item, "title", "", what), extra)
 
 
 def _chapters_from_trail_fields(pack: Pack, components: list[Component]) -> list[Chapter]:
