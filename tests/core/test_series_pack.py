@@ -78,3 +78,100 @@ def test_every_note_carries_its_anchor(series):
     for path, note in all_notes(notes):
         assert {"symbol", "offset", "fingerprint", "before", "after"} <= set(note.anchor), f"{path}:{note.id}"
         assert note.anchor["symbol"] == note.symbol, f"{path}:{note.id}"
+
+
+# ---- issue 14: pins, counts, bilingual agreement, distinct start-ups ---------------------
+
+MAX_PIN = 30
+# A note may pin more than MAX_PIN lines only when it is marked with this tag and is long
+# enough to walk through every part of what it pins (WORDS_PER_LONG_PIN_LINE words a line).
+LONG_PIN_TAG = "explains-every-line"
+WORDS_PER_LONG_PIN_LINE = 6
+MIN_NOTES_PER_COMPONENT = 22
+MIN_NOTES = 160
+BACKTICKED = re.compile(r"`([^`]+)`")
+PLACEHOLDER_IN_CODE = re.compile(r"<[^<>`]*>")  # `nginx-<hash>` and `nginx-<哈希>` are the same identifier
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+STOCK_PHRASES = re.compile(r"容易漏看|Easy to miss", re.IGNORECASE)
+
+
+def identifiers(text):
+    """The backticked spans of a body, with <placeholders> reduced to <> (they may be translated)."""
+    return {PLACEHOLDER_IN_CODE.sub("<>", span) for span in BACKTICKED.findall(text)}
+
+
+def numbers(text):
+    """The numbers written in the prose (outside backticks): line numbers, defaults, counts."""
+    return set(NUMBER.findall(BACKTICKED.sub(" ", text)))
+
+
+def test_bilingual_helpers_catch_disagreement():
+    # The gates below must fail on what they are meant to catch, and pass on what they allow.
+    assert identifiers("`a` and `nginx-<hash>`") == identifiers("`nginx-<哈希>` 和 `a`")
+    assert identifiers("`syncPod` (line 1530)") != identifiers("`syncPod`、`generateAPIPodStatus`")
+    assert numbers("line 761, default `10`") == {"761"}
+    assert numbers("默认 1 分钟(第 761 行)") != numbers("default 10 seconds (line 761)")
+
+
+def test_pins_are_tight(series):
+    _, notes, _ = series
+    loose = []
+    for path, note in all_notes(notes):
+        size = note.end - note.start + 1
+        if size <= MAX_PIN:
+            continue
+        explained = LONG_PIN_TAG in note.tags and len(note.body["en"].split()) >= WORDS_PER_LONG_PIN_LINE * size
+        if not explained:
+            loose.append(f"{path}:{note.id} pins {size} lines")
+    assert loose == []
+
+
+def test_every_component_reaches_the_issue_14_size(series):
+    _, notes, trail = series
+    per_component = Counter(step.component for step in trail.steps)
+    short = {c: per_component[c] for c in COMPONENTS if per_component[c] < MIN_NOTES_PER_COMPONENT}
+    assert short == {}, f"fewer than {MIN_NOTES_PER_COMPONENT} notes: {short}"
+    assert len(all_notes(notes)) >= MIN_NOTES
+
+
+def test_both_languages_name_the_same_identifiers_and_numbers(series):
+    _, notes, _ = series
+    disagree = []
+    for path, note in all_notes(notes):
+        en, zh = note.body["en"], note.body["zh"]
+        only_en, only_zh = identifiers(en) - identifiers(zh), identifiers(zh) - identifiers(en)
+        if only_en or only_zh:
+            disagree.append(f"{path}:{note.id} identifiers en-only {sorted(only_en)} zh-only {sorted(only_zh)}")
+        only_en, only_zh = numbers(en) - numbers(zh), numbers(zh) - numbers(en)
+        if only_en or only_zh:
+            disagree.append(f"{path}:{note.id} numbers en-only {sorted(only_en)} zh-only {sorted(only_zh)}")
+    assert disagree == []
+
+
+def test_stock_phrases_are_not_repeated(series):
+    _, notes, _ = series
+    users = [note.id for _, note in all_notes(notes) if any(STOCK_PHRASES.search(text) for text in note.body.values())]
+    assert len(users) <= 3, users
+
+
+def test_each_main_note_tells_its_own_start_up(series):
+    _, _, trail = series
+    words, names = {}, {}
+    for component in trail.components:
+        first = trail.first_step_of(component.id)
+        assert first is not None, component.id
+        path, note = trail.locate(first.note_id)
+        # Each chapter opens on its component's entry point ...
+        assert path == component.entry and note.symbol == component.entry_symbol, component.id
+        words[component.id] = set(re.findall(r"[a-z][a-z-]+", note.body["en"].lower()))
+        names[component.id] = identifiers(note.body["en"])
+    # ... the six openings are not the same text with the names swapped ...
+    for a in words:
+        for b in words:
+            if a < b:
+                overlap = len(words[a] & words[b]) / len(words[a] | words[b])
+                assert overlap < 0.4, (a, b, round(overlap, 2))
+    # ... and each names things (flags, objects, functions, defaults) that no other opening names.
+    for a in names:
+        own = names[a] - set().union(*(names[b] for b in names if b != a))
+        assert len(own) >= 4, (a, sorted(own))
