@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
+from typing import NoReturn
 
 from k8sread import __version__
 from k8sread.core.errors import K8sreadError
+from k8sread.core.paths import describe_os_error
+from k8sread.core.sanitize import inert_line
 
 # Subcommand name -> module under k8sread.commands. Order is the order in --help.
 COMMANDS: dict[str, str] = {
@@ -37,7 +42,7 @@ EXIT_ERROR = 2  # bad input, missing files, git failures
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; keep its message on stderr, add a hint."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
 
@@ -66,7 +71,7 @@ def _reader_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
+def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
     module = importlib.import_module(f"k8sread.commands.{COMMANDS[name]}")
     parser = _Parser(prog=f"k8sread {name}", description=module.__doc__, formatter_class=_formatter)
     module.register(parser)
@@ -85,14 +90,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _reader_parser().parse_args(argv)
         return int(read.run(args) or 0)
     except K8sreadError as error:
-        print(f"k8sread: error: {error}", file=sys.stderr)
+        _error(str(error))
         return error.exit_code
     except KeyboardInterrupt:
         print("k8sread: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # `k8sread notes ... | head`: the reader went away; nothing to report.
+        # `k8sread notes ... | head`: the reader went away; nothing to report. Point stdout at
+        # /dev/null so the flush at exit does not complain about the closed pipe either.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
         return EXIT_OK
+    except OSError as error:
+        # A full disk, a data folder that is a file, a read-only folder: the file and the cause.
+        _error(describe_os_error(error))
+        return EXIT_ERROR
+    except (UnicodeEncodeError, UnicodeDecodeError) as error:
+        # Text that is not UTF-8 (a file name, an argument) reaching a file or the terminal.
+        _error(f"text that is not valid UTF-8: {error}")
+        return EXIT_ERROR
+    except Exception as error:
+        # A bug. Still one line and exit 2 for scripts; the traceback on request, for the report.
+        if os.environ.get("K8SREAD_DEBUG"):
+            raise
+        _error(f"internal error ({type(error).__name__}: {error}); run with K8SREAD_DEBUG=1 to see where, and please report it")
+        return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    # Messages quote file names and pack text: one line, no live control characters.
+    print(f"k8sread: error: {inert_line(message)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

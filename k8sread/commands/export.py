@@ -29,11 +29,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from k8sread.core.atomic import atomic_write_text
+from k8sread.core.atomic import write_output
 from k8sread.core.config import choose_language, load_config
 from k8sread.core.errors import K8sreadError
 from k8sread.core.pack import Pack
 from k8sread.core.packset import find_pack
+from k8sread.core.sanitize import inert_line
 from k8sread.core.tree_choice import add_repo_argument, tree_from_args
 
 HELP = "export a pack, its trail, a component or a file as Markdown or a CodeTour"
@@ -78,7 +79,9 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     try:
-        atomic_write_text(Path(output).expanduser(), text)
+        # Devices and FIFOs (/dev/null, /dev/stdout, a named pipe) are written in place, never
+        # replaced by a rename: as root that would put a regular file where /dev/null was.
+        write_output(Path(output).expanduser(), text.encode("utf-8"))
     except OSError as error:
         raise K8sreadError(f"-o {output}: cannot write ({error.strerror})") from None
 
@@ -115,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         _write(text, output)
         count = len(doc.items)
     for warning in doc.warnings + left_out:
-        print(f"k8sread: warning: {warning}", file=sys.stderr)
+        print(f"k8sread: warning: {inert_line(warning)}", file=sys.stderr)  # they quote the pack
     if output not in (None, "-"):
         orphans = f", {len(doc.orphans)} orphaned" if doc.orphans else ""
         print(f"wrote {output}: {count} note(s) from pack {pack.name}{orphans}", file=sys.stderr)

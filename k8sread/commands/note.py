@@ -59,11 +59,26 @@ def parse_location(text: str) -> tuple[str, int, int]:
     return match["path"], start, end
 
 
+def argument_text(option: str, value: str) -> str:
+    """An argument as text. Bytes that are not UTF-8 reach Python as lone surrogates (PEP 383)
+    and would fail later, deep in the TOML writer; name the option and the byte now."""
+    for index, char in enumerate(value):
+        if "\udc80" <= char <= "\udcff":
+            raise K8sreadError(f"{option}: not valid UTF-8 (byte 0x{ord(char) - 0xDC00:02x} at character {index + 1}); notes are UTF-8 text")
+        if "\ud800" <= char <= "\udfff":
+            raise K8sreadError(f"{option}: not valid text (a lone surrogate at character {index + 1})")
+    return value
+
+
 def _read_body(args: argparse.Namespace) -> str:
     if args.body is not None:
-        return args.body
+        return argument_text("--body", args.body)
     if args.body_file == "-":
-        return sys.stdin.read()
+        raw = getattr(sys.stdin, "buffer", None)  # a test's StringIO has no bytes to check
+        try:
+            return raw.read().decode("utf-8") if raw is not None else sys.stdin.read()
+        except UnicodeDecodeError:
+            raise K8sreadError("--body-file -: standard input is not UTF-8 text") from None
     try:
         return Path(args.body_file).read_text("utf-8")
     except OSError as error:
@@ -82,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if end > line_count:
         raise K8sreadError(f"{path} has {line_count} lines; {start}-{end} is past its end")
     body = _read_body(args)
+    args.title = argument_text("--title", args.title)
     if args.lang and not LANG_RE.match(args.lang):
         raise K8sreadError(f"--lang {args.lang!r} is not a language code such as zh or en")
     title: str | dict[str, str] = {args.lang: args.title} if args.lang else args.title

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from k8sread.core.errors import K8sreadError
 
 HELP = "open the reader (the default command)"
 
@@ -27,20 +31,56 @@ def parse_open(spec: str | None) -> tuple[str | None, int | None]:
     return spec, None
 
 
+def require_terminal() -> None:
+    """The reader draws a full-screen UI and reads keys: with a pipe on either side it would draw
+    into whatever is left and never end. Say so, and point at the subcommands, which pipe fine."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        try:
+            interactive = stream is not None and stream.isatty()
+        except (OSError, ValueError):  # closed or detached
+            interactive = False
+        if not interactive:
+            raise K8sreadError(f"the reader needs a terminal, and standard {name} is not one; the subcommands (k8sread --help) work in pipes and scripts")
+
+
+def read_only_reason(tree_root: Path, remember: bool) -> str | None:
+    """Why the reader must open read-only (it cannot keep its state), else None. Remembers the
+    tree as the last one read on the way: that write is the first one a full disk refuses."""
+    from k8sread.core.paths import describe_os_error, state_problem
+    from k8sread.core.tree_choice import remember_tree
+
+    problem = state_problem()
+    if problem is not None or not remember:
+        return problem
+    try:
+        remember_tree(tree_root)
+    except OSError as error:
+        return f"cannot save which tree you read: {describe_os_error(error)}"
+    except UnicodeEncodeError:
+        pass  # a tree path that is not UTF-8 is not remembered; everything else works
+    return None
+
+
+def read_only_banner(reason: str) -> str:
+    return f"Read-only: {reason}. Your place, drafts and new notes are not saved."
+
+
 def run(args: argparse.Namespace) -> int:
     import os
-    from pathlib import Path
 
-    from k8sread.core.tree_choice import choose_tree, remember_tree
     from k8sread.core.source_tree import SourceTree
+    from k8sread.core.tree_choice import choose_tree
 
     choice = choose_tree(args.path, Path(os.getcwd()))
     tree = SourceTree.open(choice.root)
-    if choice.reason != "demo":
-        remember_tree(tree.root)
     open_path, open_line = parse_open(args.open)
+    require_terminal()
+    problem = read_only_reason(tree.root, remember=choice.reason != "demo")
     from k8sread.ui.app import ReaderApp
 
-    app = ReaderApp(tree, banner=choice.banner, pack_dir=args.pack, lang=args.lang, open_path=open_path, open_line=open_line)
+    # Read-only: the banner says why, and remember=False keeps the reader from saving its place.
+    # (ReaderApp is to take the reason itself, as `state_problem`, and stop every other write.)
+    banner = " · ".join(text for text in (choice.banner, read_only_banner(problem) if problem else None) if text) or None
+    app = ReaderApp(tree, banner=banner, pack_dir=args.pack, lang=args.lang, open_path=open_path, open_line=open_line, remember=problem is None)
     app.run()
     return 0

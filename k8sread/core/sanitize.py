@@ -75,7 +75,10 @@ _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # What can start inline Markdown inside a line (links and images need `[`, HTML `<`, entities
 # `&`, GitHub math `$`) or end a heading (`#`). Titles never start a line of the document, so
 # list, quote and heading markers cannot act there.
-_PLAIN_ESCAPES = re.compile(r"([\\`*_\[\]<&~|#$])")
+_PLAIN_ESCAPES = re.compile(r"([\\`*\[\]<&~|#$])")
+# `_` between two letters or digits can neither open nor close emphasis (CommonMark's flanking
+# rules): `pod_workers.go` stays as it is written; `_init_` is escaped.
+_LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _ALL_ESCAPES = re.compile(r"([!-/:-@\[-`{-~])")
 _BACKTICKS = re.compile(r"`+")
 _SAFE_HREF = re.compile(r"(?:https?://|#)", re.IGNORECASE)
@@ -91,7 +94,7 @@ _ROUNDS = 4
 
 
 def markdown_text(text: str) -> str:
-    return _PLAIN_ESCAPES.sub(r"\\\1", inert_line(text))
+    return _LOOSE_UNDERSCORE.sub(r"\\_", _PLAIN_ESCAPES.sub(r"\\\1", inert_line(text)))
 
 
 def markdown_code(text: str) -> str:

@@ -2,12 +2,18 @@
 
 One JSON file per tree in the state dir, written atomically; an unreadable one is set aside
 (renamed *.corrupt) and a fresh state starts, so a bad file never stops the reader.
+
+File names that are not UTF-8 (Python holds their bytes as lone surrogates, PEP 383) are
+stored as JSON `\\udcXX` escapes, which `json.loads` turns back into the same surrogates: the
+file stays valid UTF-8 and the name round-trips exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,12 @@ from k8sread.core.atomic import atomic_write_text, set_aside
 from k8sread.core.paths import state_dir
 
 MAX_POSITIONS = 500  # per-file positions kept; the oldest are dropped beyond this
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    # Only JSON strings can hold them, and inside a string \uXXXX is the same character.
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 @dataclass
@@ -59,7 +71,9 @@ class TreeSession:
 
     @staticmethod
     def file_for(root: Path) -> Path:
-        digest = hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:16]
+        # fsencode: a root whose name is not UTF-8 has the same bytes as on disk (and a UTF-8
+        # one hashes as before, so existing state files are still found).
+        digest = hashlib.sha1(os.fsencode(Path(root).resolve())).hexdigest()[:16]
         return state_dir() / "trees" / f"{digest}.json"
 
     @classmethod
@@ -109,5 +123,5 @@ class TreeSession:
             "read_notes": sorted(self.read_notes),
             "trail_step": self.trail_step,
         }
-        atomic_write_text(self.path or self.file_for(Path(self.root)), json.dumps(data, ensure_ascii=False, indent=1))
-
+        text = _escape_surrogates(json.dumps(data, ensure_ascii=False, indent=1))
+        atomic_write_text(self.path or self.file_for(Path(self.root)), text)

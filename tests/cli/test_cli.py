@@ -48,3 +48,44 @@ def test_missing_tree_is_clear_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("k8sread: error:") and "no such folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch, capsys):
+    from k8sread.commands import notes
+
+    def broken(args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(notes, "run", broken)
+    assert main(["notes", "x.go"]) == 2
+    err = capsys.readouterr().err
+    assert err == "k8sread: error: internal error (RecursionError: maximum recursion depth exceeded); run with K8SREAD_DEBUG=1 to see where, and please report it\n"
+    monkeypatch.setenv("K8SREAD_DEBUG", "1")
+    with pytest.raises(RecursionError):
+        main(["notes", "x.go"])
+
+
+def test_os_errors_name_the_file_and_the_folder_that_is_a_file(monkeypatch, capsys, tmp_path):
+    from k8sread.commands import notes
+
+    blocker = tmp_path / "data"
+    blocker.write_text("")
+
+    def broken(args):
+        (blocker / "packs").mkdir(parents=True)
+
+    monkeypatch.setattr(notes, "run", broken)
+    assert main(["notes", "x.go"]) == 2
+    assert capsys.readouterr().err == f"k8sread: error: {blocker / 'packs'}: Not a directory ({blocker} is a file, not a folder)\n"
+
+
+def test_error_messages_are_one_inert_line(monkeypatch, capsys):
+    from k8sread.commands import notes
+    from k8sread.core.errors import K8sreadError
+
+    def broken(args):
+        raise K8sreadError("pack \x1b]52;c;ZXZpbA==\x07evil:\nsecond line")
+
+    monkeypatch.setattr(notes, "run", broken)
+    assert main(["notes", "x.go"]) == 2
+    assert capsys.readouterr().err == "k8sread: error: pack \u241b]52;c;ZXZpbA==\u2407evil: second line\n"

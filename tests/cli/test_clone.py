@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
-import os
 import subprocess
 import sys
 import time

@@ -77,6 +77,7 @@ def test_range_absolute_path_and_one_pack(tree, packs, capsys):
 def test_disabled_packs_are_left_out(tree, packs, capsys):
     registry.set_enabled("team", False)
     code, out, _ = cli(capsys, "notes", "--repo", str(tree), "pkg/a.go", "--json")
+    assert code == 0
     assert [row["pack"] for row in json.loads(out)["notes"]] == ["mine"]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 from k8sread.core.session import MAX_POSITIONS, Position, TreeSession
 
 
@@ -56,3 +59,31 @@ def test_positions_bounded_most_recent_kept(tmp_path):
     session.remember("f0.go", Position(cursor=99))
     assert len(session.positions) == MAX_POSITIONS
     assert "f1.go" not in session.positions and session.position("f0.go").cursor == 99
+
+
+def test_file_names_that_are_not_utf8_round_trip(tmp_path):
+    # Bytes that are not UTF-8 reach Python as lone surrogates (PEP 383); json.dumps keeps them
+    # and the UTF-8 encode of the save used to raise UnicodeEncodeError.
+    name = os.fsdecode(b"pkg/caf\xe9/\xff.go")
+    session = TreeSession.load(tmp_path)
+    session.remember(name, Position(cursor=3))
+    session.read_files.add(name)
+    session.trail_step = name
+    session.save()
+    path = TreeSession.file_for(tmp_path)
+    path.read_bytes().decode("utf-8")  # the file itself stays valid UTF-8
+    again = TreeSession.load(tmp_path)
+    assert again.last_file == name and again.position(name) == Position(cursor=3)
+    assert again.read_files == {name} and again.trail_step == name
+    assert os.fsencode(again.last_file) == b"pkg/caf\xe9/\xff.go"
+
+
+def test_a_tree_whose_path_is_not_utf8_has_its_own_session(tmp_path):
+    root = tmp_path / os.fsdecode(b"tr\xe9e")
+    root.mkdir()
+    session = TreeSession.load(root)
+    session.remember("a.go", Position(cursor=7))
+    session.save()
+    assert TreeSession.load(root).position("a.go") == Position(cursor=7)
+    # A UTF-8 path hashes as it always did, so existing state files are still found.
+    assert TreeSession.file_for(tmp_path).name == hashlib.sha1(str(tmp_path.resolve()).encode()).hexdigest()[:16] + ".json"
