@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from k8sread.core.paths import config_dir
@@ -16,6 +16,7 @@ LANGUAGES = ("zh", "en")
 class Config:
     lang: str | None = None
     theme: str | None = None
+    keymap: dict[str, Any] = field(default_factory=dict)  # binding id -> keys (k8sread.core.keymap)
     problem: str | None = None  # why config.toml was ignored, for the status line
 
     @property
@@ -41,6 +42,11 @@ def load_config() -> Config:
     theme = data.get("theme")
     if isinstance(theme, str):
         config.theme = theme
+    keymap = data.get("keymap", {})
+    if isinstance(keymap, dict):
+        config.keymap = keymap
+    else:
+        config.problem = f"{path}: [keymap] must be a table of binding id = keys"
     return config
 
 

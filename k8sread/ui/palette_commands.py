@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 def _actions(app) -> list[tuple[str, str, object]]:
-    """(title, key, callable) for each binding of the app and of the source view."""
-    from k8sread.ui.widgets.source_view import SourceView
+    """(title, key, callable) for each action of the one key table (k8sread.core.keymap)."""
+    from k8sread.core.keymap import READER, key_label
 
+    keymap = app.keymap
     found: list[tuple[str, str, object]] = []
-    seen: set[str] = set()
-    for owner, bindings in ((app, type(app).BINDINGS), ("source", SourceView.BINDINGS)):
-        for binding in bindings:
-            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            if owner == "source":
-                callback = partial(_run_on_source, app, binding.action)
-            else:
-                callback = partial(app.run_action, binding.action)
-            found.append((binding.description, binding.key.split(",")[0], callback))
-    for title, action in getattr(app, "EXTRA_COMMANDS", ()):
-        if action not in seen:
-            found.append((title, "", partial(app.run_action, action)))
+    for action in keymap.actions:
+        if not action.palette:
+            continue
+        keys = action.alternatives()
+        key = key_label(keys[0]) if keys else ""
+        if action.scope == READER:
+            callback = partial(_run_on_reader, app, action.action)
+        else:
+            callback = partial(_run_on_source, app, action.action)
+        found.append((action.description, key, callback))
+    for title, name in getattr(app, "EXTRA_COMMANDS", ()):
+        found.append((title, "", partial(_run_on_reader, app, name)))
     return found
+
+
+async def _run_on_reader(app, action: str) -> None:
+    await app.reader_screen.run_action(action)
 
 
 async def _run_on_source(app, action: str) -> None:

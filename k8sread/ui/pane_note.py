@@ -47,9 +47,11 @@ class PaneNote:
         return not self.orphan and self.start <= last and self.end >= first
 
     @classmethod
-    def of(cls, item: Any) -> PaneNote:
+    def of(cls, item: Any) -> Any:
         if isinstance(item, PaneNote):
             return item
+        if hasattr(item, "status") and hasattr(item, "pack_name") and hasattr(item, "covers_any"):
+            return item  # a core.placement.Placement: already what the pane needs
         if hasattr(item, "resolution") and hasattr(item, "item"):  # placement.PlacedNote
             base = cls.of(item.item)
             return cls(

@@ -114,7 +114,12 @@ async def test_draft_written_while_typing_and_restored_by_a_new_app():
 
 
 @sync
-async def test_quitting_mid_edit_keeps_what_was_typed():
+async def test_quitting_mid_edit_keeps_what_was_typed(monkeypatch):
+    import k8sread.ui.screens.note_editor as editor_module
+
+    # Timers far away: only quitting can have written the draft.
+    monkeypatch.setattr(editor_module, "DRAFT_DELAY", 60)
+    monkeypatch.setattr(editor_module, "DRAFT_MAX_WAIT", 60)
     app = Host(lambda: NoteEditorScreen(new_draft()))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()

@@ -68,8 +68,8 @@ async def test_tree_opens_files_and_toggles_vendor(reader_tree):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current_path == "pkg/store/store.go"
-        assert "pkg/store/store.go" in app.session.read_files
-        app.action_toggle_hidden()
+        assert "pkg/store/store.go" in app.reader.session.read_files
+        app.reader_screen.action_toggle_hidden()
         await pilot.pause()
         assert "vendor/" in [str(node.label).split(" ")[0] for node in tree.root.children]
 
@@ -203,15 +203,15 @@ async def test_trail_components_and_map(reader_tree):
         assert app.query_one(SourceView).selection == (main_line, main_line + 5)
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(app, pilot)
-        assert app.current_path == "pkg/store/store.go" and app.session.trail_step == "g-create"
+        assert app.current_path == "pkg/store/store.go" and app.reader.session.trail_step == "g-create"
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
-        assert app.session.trail_step == "g-run"
+        assert app.reader.session.trail_step == "g-run"
         rendered = str(app.query_one("ComponentMap").render())
         assert "1:kubectl 2/2" in rendered and "2:store 1/1" in rendered
         await pilot.press("1")
         await settle(app, pilot)
-        assert app.session.trail_step == "g-main"
+        assert app.reader.session.trail_step == "g-main"
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("down", "down", "enter")  # from g-main; the chapter heading is skipped
@@ -220,7 +220,7 @@ async def test_trail_components_and_map(reader_tree):
     again = make_app(reader_tree)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
-        assert again.session.trail_step == "g-create"
+        assert again.reader.session.trail_step == "g-create"
 
 
 @sync
@@ -232,7 +232,7 @@ async def test_language_switch(reader_tree):
         assert "入口" in str(pane.entries[0].render_text()) if hasattr(pane.entries[0], "render_text") else True
         await pilot.press("L")
         await pilot.pause()
-        assert app.lang == "en" and pane.entries[0].lang == "en"
+        assert app.reader.lang == "en" and pane.entries[0].lang == "en"
 
 
 @sync
@@ -308,7 +308,7 @@ async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp
         await settle(app, pilot)
         header = app.query_one(ReaderHeader)
         assert header.orphans == 1
-        moved = {p.note.id: p.start for p in app.placed if p.moved}
+        moved = {p.note.id: p.start for p in app.reader.placements if p.moved}
         create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
         assert moved == {"m1": new_line + 3, "g-create": create}  # the guide's note moved too
         view = app.query_one(SourceView)
@@ -318,7 +318,7 @@ async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp
         await settle(app, pilot)
         saved = {n.id: n for n in Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")}
         assert (saved["m1"].start, saved["m1"].end) == (new_line + 3, new_line + 5)
-        assert {p.note.id for p in app.placed if p.moved} == {"g-create"}  # read-only: stays moved
+        assert {p.note.id for p in app.reader.placements if p.moved} == {"g-create"}  # read-only: stays moved
         await pilot.press("O")
         await pilot.pause()
         assert "OrphansScreen" == type(app.screen).__name__
@@ -368,7 +368,7 @@ async def test_packs_switch_off_and_choose_target(reader_tree):
         await settle(app, pilot)
         assert app.query_one(NotesPane).items == []
         assert app.query_one(SourceView)._markers == {}
-        assert app.trail is None or app.trail.pack.name != "guide"
+        assert app.reader.trail is None or app.reader.trail.pack.name != "guide"
 
 
 @sync
@@ -412,7 +412,7 @@ async def test_trail_steps_land_where_the_code_is_now(reader_tree):
         await settle(app, pilot)
         await pilot.press("1")  # g-main: orphaned here
         await settle(app, pilot)
-        assert app.session.trail_step == "g-main"
+        assert app.reader.session.trail_step == "g-main"
         assert app.query_one(SourceView).selection is None
         await pilot.press("2")  # g-create: moved down by two lines
         await settle(app, pilot)
@@ -429,7 +429,7 @@ async def test_bad_config_theme_is_reported_not_fatal(reader_tree):
     app = make_app(reader_tree, lang=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.lang == "zh"
+        assert app.reader.lang == "zh"
         assert any("unknown theme" in str(n.message) for n in app._notifications)
     (config_dir() / "config.toml").write_text('theme = "nord"\n')
     app = make_app(reader_tree)

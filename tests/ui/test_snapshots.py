@@ -66,5 +66,5 @@ def test_help(snap_compare):
 
 def test_chinese_notes_and_outline(snap_compare):
     app = demo_app(open_path="pkg/kubelet/kubelet.go")
-    app.lang = "zh"
+    app.reader.lang = "zh"
     assert snap_compare(app, terminal_size=(120, 40), run_before=keys_then_settle("o"))

@@ -5,8 +5,9 @@ a k8sread.core.drafts.Draft: `Draft.new(...)` for a new note, `Draft.from_note(.
 or one from `DraftStore().load_all()` to pick up where the reader left off. `store` defaults to
 `DraftStore()`.
 
-- Every change is written to the draft store ~300 ms after typing stops, at once when the
-  reader saves or cancels, and when the screen goes away (quitting the app mid-edit). Going
+- Every change is written to the draft store ~300 ms after typing stops and at most 1 s after
+  it was typed even while typing goes on, at once when the reader saves or cancels, when the
+  screen goes away (quitting the app mid-edit) and on SIGHUP/SIGTERM/SIGINT (the app). Going
   back to exactly what the editor started from removes the draft: nothing left to lose.
 - ctrl+s (or Save) dismisses with `NoteEditResult(title, body, tags, draft)`; tags parsed from
   the tags field (commas and/or spaces). The draft stays on disk: the app discards it
@@ -36,6 +37,9 @@ from k8sread.ui.screens.confirm import ConfirmScreen
 from k8sread.ui.widgets.note_entry import line_range
 
 DRAFT_DELAY = 0.3
+# Typing that never pauses still reaches the disk this often: the debounce above restarts on
+# every key, this deadline does not.
+DRAFT_MAX_WAIT = 1.0
 
 
 _TEXT_FIELDS = ("title", "body", "tags", "initial_title", "initial_body", "initial_tags")
@@ -90,6 +94,7 @@ class NoteEditorScreen(ModalScreen[NoteEditResult | None]):
         # (the app quitting) its widgets are gone before on_unmount runs.
         self._live = draft
         self._timer: Timer | None = None
+        self._deadline: Timer | None = None
         self._decided = False
         self._write_failed = False
 
@@ -146,12 +151,15 @@ class NoteEditorScreen(ModalScreen[NoteEditResult | None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DRAFT_DELAY, self.flush_draft)
+        if self._deadline is None:
+            self._deadline = self.set_timer(DRAFT_MAX_WAIT, self.flush_draft)
 
     def flush_draft(self) -> None:
         """Write the fields to the draft store now (if they differ from what is there)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        for timer in (self._timer, self._deadline):
+            if timer is not None:
+                timer.stop()
+        self._timer = self._deadline = None
         draft = self.current()
         try:
             if not draft.changed:

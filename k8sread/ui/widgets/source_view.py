@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Hashable
 from itertools import accumulate, groupby
-from typing import Hashable
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.actions import parse as _parse_action
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -27,9 +27,12 @@ from k8sread.core.highlight import (
     cell_of_char,
     char_at_cell,
     fragments,
+    line_cells,
     make_highlighter,
     max_line_cells,
 )
+from k8sread.core.keymap import SOURCE, Keymap, build_keymap, key_label
+from k8sread.ui.keys import bindings_for, install_bindings
 
 PACK_GLYPHS = "●◆▲■★✚"
 MOVED_GLYPHS = "○◇△□☆✛"
@@ -51,6 +54,14 @@ _SYNTAX_CLASS = {name: "source-view--" + name.replace(".", "-") for name in (
 )}
 
 
+DEFAULT_KEYMAP = build_keymap()
+
+
+def parse_action(action: str) -> tuple[str, tuple[object, ...]]:
+    _, name, args = _parse_action(action)
+    return name, args
+
+
 class SourceView(ScrollView, can_focus=True):
     """Read-only view of one source file.
 
@@ -66,6 +77,8 @@ class SourceView(ScrollView, can_focus=True):
     - `set_markers(markers, *, moved=None)`: {line: [pack index, ...]} drawn in the gutter, one
       glyph and colour per pack (index modulo 6); `moved` lines get the hollow variant.
     - `highlighted_fully`: True once the whole-file parse is in use.
+    - `action_toggle_wrap()`, `set_wrap(on)`, `wrapped`: long lines wrap, a ↪ in the gutter on
+      their later rows; unwrapped, a › in the last column says a line goes on past the edge.
 
     Messages: `CursorMoved(line, col)`, `SelectionChanged(selection)`, `Scrolled(first_line,
     last_line)`, `GoToDefinition(line, col, word)` (gd, Enter), `FindReferences(line, col, word)`
@@ -118,33 +131,8 @@ class SourceView(ScrollView, can_focus=True):
         *_SYNTAX_CLASS.values(),
     }
 
-    BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("colon", "prompt_line", "Go to line", show=False),
-        Binding("v", "toggle_select", "Select", show=False),
-        Binding("y", "copy", "Copy", show=False),
-        Binding("Y", "copy_location", "Copy location", show=False),
-        Binding("n", "search_next", "Next match", show=False),
-        Binding("N", "search_previous", "Previous match", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("left,h", "move_column(-1)", "Left", show=False),
-        Binding("right,l", "move_column(1)", "Right", show=False),
-        Binding("w", "word(1)", "Next word", show=False),
-        Binding("b", "word(-1)", "Previous word", show=False),
-        Binding("0", "line_edge(0)", "Line start", show=False),
-        Binding("dollar_sign", "line_edge(1)", "Line end", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home,ctrl+home", "top", "Top", show=False),
-        Binding("end,ctrl+end,G", "bottom", "Bottom", show=False),
-        Binding("shift+up", "extend(-1)", "Select up", show=False),
-        Binding("shift+down", "extend(1)", "Select down", show=False),
-        Binding("shift+pageup", "extend_page(-1)", "Select page up", show=False),
-        Binding("shift+pagedown", "extend_page(1)", "Select page down", show=False),
-        Binding("enter", "definition", "Definition", show=False),
-        Binding("escape", "clear", "Clear", show=False),
-    ]
+    # Made from the one key table (k8sread.core.keymap), remapped by [keymap] in config.toml.
+    BINDINGS = bindings_for(DEFAULT_KEYMAP, SOURCE)
 
     class CursorMoved(Message):
         def __init__(self, line: int, col: int) -> None:
@@ -182,8 +170,12 @@ class SourceView(ScrollView, can_focus=True):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None, keymap: Keymap | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        if keymap is not None and keymap is not DEFAULT_KEYMAP:
+            install_bindings(self, keymap, SOURCE)
+        # Two-key commands: first key -> second key -> action (gg, gd, gr by default).
+        self._chords = (keymap or DEFAULT_KEYMAP).chords(SOURCE)
         self.path = ""
         self._text = ""
         self._hl: PlainText = PlainText("")
@@ -207,6 +199,11 @@ class SourceView(ScrollView, can_focus=True):
         self._styles: dict[Hashable, Style] = {}
         self._gutter_digits = 1
         self._last_scrolled: tuple[int, int] | None = None
+        # Long lines wrap (toggle_wrap) instead of scrolling sideways; when they do, a line takes
+        # several display rows: _row_starts holds each line's first row (and the total last).
+        self._wrap = False
+        self._row_starts: list[int] | None = None
+        self._wrap_width = 0
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -228,7 +225,7 @@ class SourceView(ScrollView, can_focus=True):
         self._moved = {}
         self._line_starts = None
         self._gutter_digits = len(str(len(self._lines)))
-        self.virtual_size = Size(self._gutter_width + max_line_cells(self._lines) + 1, len(self._lines))
+        self._set_virtual_size()
         self.refresh()
         if self.is_mounted:
             self.scroll_to(0, 0, animate=False)
@@ -291,9 +288,12 @@ class SourceView(ScrollView, can_focus=True):
         return self._status
 
     def visible_range(self) -> tuple[int, int]:
-        first = int(self.scroll_y)
+        top = int(self.scroll_y)
         height = max(1, self.size.height)
-        return first + 1, max(first + 1, min(len(self._lines), first + height))
+        if self._row_starts is not None:
+            first, last = self._row_line(top)[0], self._row_line(top + height - 1)[0]
+            return first + 1, max(first + 1, min(len(self._lines), last + 1))
+        return top + 1, max(top + 1, min(len(self._lines), top + height))
 
     def go_to_line(self, n: int, *, select_range: tuple[int, int] | None = None, center: bool = True) -> None:
         """Put the cursor on line `n` (clamped); select `select_range` if given."""
@@ -313,7 +313,7 @@ class SourceView(ScrollView, can_focus=True):
         # The whole selected range on screen when it fits, its start otherwise.
         if self._selection is None:
             return
-        start, end = self._selection
+        start, end = self._line_row(self._selection[0]), self._line_row(self._selection[1] + 1) - 1
         top, height = int(self.scroll_y), self.size.height
         if end >= top + height:
             self.scroll_to(y=min(start, end - height + 1), animate=False)
@@ -359,7 +359,9 @@ class SourceView(ScrollView, can_focus=True):
 
     @property
     def _code_width(self) -> int:
-        return max(1, self.size.width - self._gutter_width)
+        # Without the scrollbar: `size` counts it in a ScrollView, and the last cells of code
+        # were drawn under it.
+        return max(1, self.scrollable_content_region.width - self._gutter_width)
 
     def _after_layout(self, callback) -> None:
         if self.size.height:
@@ -373,11 +375,13 @@ class SourceView(ScrollView, can_focus=True):
             self.call_after_refresh(self._keep_cursor_visible, center=center)
             return
         top = int(self.scroll_y)
-        row = self._row
+        cell = cell_of_char(self._lines[self._row], self._col) if self._lines else 0
+        wrapped = self._row_starts is not None
+        # In display rows: a wrapped line takes several, the cursor is on the one with its cell.
+        row = self._line_row(self._row) + (cell // self._wrap_width if wrapped else 0)
+        selection = None if self._selection is None else (self._line_row(self._selection[0]), self._line_row(self._selection[1] + 1) - 1)
         y = None
-        if center and not top <= row < top + height:
-            y = max(0, row - height // 2)
-        elif center and self._selection is not None and not (top <= self._selection[0] and self._selection[1] < top + height):
+        if center and (not top <= row < top + height or (selection is not None and not (top <= selection[0] and selection[1] < top + height))):
             y = max(0, row - height // 2)
         elif row < top:
             y = row
@@ -386,8 +390,9 @@ class SourceView(ScrollView, can_focus=True):
         x = None
         left = int(self.scroll_x)
         width = self._code_width
-        cell = cell_of_char(self._lines[row], self._col) if self._lines else 0
-        if cell < left:
+        if wrapped:
+            x = 0 if left else None
+        elif cell < left:
             x = max(0, cell - SIDE_MARGIN)
         elif cell >= left + width:
             x = cell - width + 1 + min(SIDE_MARGIN, width // 4)
@@ -403,7 +408,75 @@ class SourceView(ScrollView, can_focus=True):
         self._emit_scrolled()
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._wrap and self._code_width != self._wrap_width:
+            self._rewrap()
         self._emit_scrolled()
+
+    # ---- wrapping ---------------------------------------------------------------------------
+
+    @property
+    def wrapped(self) -> bool:
+        """True while long lines wrap."""
+        return self._wrap
+
+    def action_toggle_wrap(self) -> None:
+        """Wrap long lines (continuation rows carry ↪ in the gutter), or scroll them sideways
+        (a › at the right edge says a line goes on)."""
+        self.set_wrap(not self._wrap)
+
+    def set_wrap(self, on: bool) -> None:
+        if on == self._wrap:
+            return
+        first = self.visible_range()[0] - 1
+        self._wrap = on
+        self._set_virtual_size()
+        # The same line stays at the top.
+        self.scroll_to(x=0, y=self._line_row(first), animate=False, immediate=True)
+        self._keep_cursor_visible()
+        self.refresh()
+
+    def _set_virtual_size(self) -> None:
+        if self._wrap:
+            self._build_wrap()
+        else:
+            self._row_starts = None
+            self._wrap_width = 0
+            self.virtual_size = Size(self._gutter_width + max_line_cells(self._lines) + 1, len(self._lines))
+
+    def _build_wrap(self) -> None:
+        if not self.size.width:
+            # Not laid out yet (a width of 1 would make a row per cell): the first resize wraps.
+            self._row_starts, self._wrap_width = None, 0
+            self.virtual_size = Size(self._gutter_width + max_line_cells(self._lines) + 1, len(self._lines))
+            return
+        width = self._code_width
+        starts = [0]
+        total = 0
+        for line in self._lines:
+            total += max(1, -(-line_cells(line) // width))
+            starts.append(total)
+        self._row_starts, self._wrap_width = starts, width
+        self.virtual_size = Size(self.size.width, total)
+
+    def _rewrap(self) -> None:
+        first = self.visible_range()[0] - 1
+        self._build_wrap()
+        self.scroll_to(x=0, y=self._line_row(first), animate=False, immediate=True)
+
+    def _line_row(self, line: int) -> int:
+        """The first display row of 0-based `line` (the line itself unless wrapped)."""
+        starts = self._row_starts
+        if starts is None:
+            return line
+        return starts[max(0, min(line, len(starts) - 1))]
+
+    def _row_line(self, row: int) -> tuple[int, int]:
+        """(0-based line, its row) shown on display row `row`."""
+        starts = self._row_starts
+        if starts is None:
+            return row, 0
+        line = max(0, min(bisect.bisect_right(starts, row) - 1, len(self._lines) - 1))
+        return line, row - starts[line]
 
     def _emit_scrolled(self) -> None:
         if not self.is_mounted:
@@ -697,23 +770,23 @@ class SourceView(ScrollView, can_focus=True):
     # ---- two-key commands (g prefix) and Enter ----------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if self._pending == "g":
+        if self._pending is not None:
+            second = self._chords.get(self._pending, {}).get(event.key)
             self._pending = None
             self._set_status("")
             event.stop()
             event.prevent_default()
-            if event.key == "g":
-                self.action_top()
-            elif event.key == "d":
-                self.action_definition()
-            elif event.key == "r":
-                self.action_references()
+            if second is not None:
+                # At once, as a single-key binding runs: the next key must see its effect.
+                name, args = parse_action(second.action)
+                getattr(self, f"action_{name}")(*args)
             return
-        if event.key == "g":
+        if event.key in self._chords:
             event.stop()
             event.prevent_default()
-            self._pending = "g"
-            self._set_status("g…  g top · d definition · r references")
+            self._pending = event.key
+            hints = " · ".join(f"{key_label(second)} {action.description.lower()}" for second, action in self._chords[event.key].items())
+            self._set_status(f"{key_label(event.key)}…  {hints}")
 
     def action_definition(self) -> None:
         found = self.word_under_cursor()
@@ -736,13 +809,14 @@ class SourceView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or not self._lines:
             return
-        row = int(self.scroll_y) + offset.y
-        if row >= len(self._lines):
+        row, sub = self._row_line(int(self.scroll_y) + offset.y)
+        if row >= len(self._lines) or (self._row_starts is not None and int(self.scroll_y) + offset.y >= self._row_starts[-1]):
             return
         col = self._col
         cell = offset.x - self._gutter_width
         if cell >= 0:
-            col = char_at_cell(self._lines[row], int(self.scroll_x) + cell)
+            left = sub * self._wrap_width if self._row_starts is not None else int(self.scroll_x)
+            col = char_at_cell(self._lines[row], left + cell)
         self._move_to(row, col, extend=event.shift)
 
     # ---- theme ------------------------------------------------------------------------------
@@ -803,13 +877,20 @@ class SourceView(ScrollView, can_focus=True):
         row = scroll_y + y
         width = self.size.width
         base = self.rich_style
+        wrapped = self._row_starts is not None
+        sub = 0
+        if wrapped:
+            row, sub = self._row_line(row) if row < self._row_starts[-1] else (len(self._lines), 0)
         if row >= len(self._lines):
             strip = Strip.blank(width, base)
         else:
             selected = self._selection is not None and self._selection[0] <= row <= self._selection[1]
             line_kind = "source-view--selection" if selected else "source-view--cursor-line" if row == self._row else ""
-            gutter = self._gutter(row, line_kind)
-            code = self._code(row, scroll_x, line_kind)
+            gutter = self._gutter(row, line_kind) if sub == 0 else self._gutter_continued(line_kind)
+            code = self._code(row, sub * self._wrap_width if wrapped else scroll_x, line_kind)
+            if not wrapped and line_cells(self._lines[row]) > scroll_x + self._code_width:
+                # The line goes on past the right edge: say so in its last cell.
+                code = [*Strip(code).crop(0, self._code_width - 1), Segment("›", self._edge_style(line_kind))]
             strip = Strip([*gutter, *code], None)
             strip = strip.extend_cell_length(width, self._style(None, line_kind)).crop(0, width)
         if self._status and y == self.size.height - 1:
@@ -837,6 +918,15 @@ class SourceView(ScrollView, can_focus=True):
                 segments.append(Segment(" ", number_style))
         segments.append(Segment(" ", self._style(None, line_kind)))
         return segments
+
+    def _gutter_continued(self, line_kind: str) -> list[Segment]:
+        # A wrapped line's later rows: ↪ where the number would be, no pack marks.
+        style = self._edge_style(line_kind)
+        return [Segment(f"{'↪':>{self._gutter_digits}} " + " " * MARKER_CELLS, style), Segment(" ", self._style(None, line_kind))]
+
+    def _edge_style(self, line_kind: str) -> Style:
+        style = self._plain("source-view--gutter")
+        return style + Style(bgcolor=self.get_component_rich_style(line_kind).bgcolor) if line_kind else style
 
     def _code(self, row: int, scroll_x: int, line_kind: str) -> list[Segment]:
         line = self._lines[row]

@@ -1,0 +1,508 @@
+"""One reading session: the tree, packs, session, trail position, current file, placements and
+jump history, and the intents that change them.
+
+Pure Python (no Textual). The reader screen sends intents (open a file, step the trail, save a
+note...) and applies the Update each returns, in one place; everything that decides lives here,
+so most of the reader is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from k8sread.core.drafts import Draft, DraftStore
+from k8sread.core.errors import K8sreadError
+from k8sread.core.history import JumpHistory, Place
+from k8sread.core.note import Note, default_author, now
+from k8sread.core.note_write import CONFLICT, DELETED, NoteChange, WriteOutcome
+from k8sread.core.pack import Pack
+from k8sread.core.packset import PackSet
+from k8sread.core.placement import Placement, anchored, place_file, repinned
+from k8sread.core.session import Position, TreeSession
+from k8sread.core.source_tree import SourceText, SourceTree
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    severity: Severity = "information"
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A file to load into the source view."""
+
+    path: str
+    text: str
+    highlight: bool
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the cursor goes: a line, a selected range, or a remembered position."""
+
+    line: int | None = None
+    select: tuple[int, int] | None = None
+    restore: Position | None = None
+
+
+@dataclass
+class Update:
+    """What an intent changed. The screen applies it in one place (ReaderScreen.apply)."""
+
+    ok: bool = True
+    shown: Shown | None = None  # a new file for the source view
+    placements: bool = False  # markers and the notes pane must be redrawn
+    cursor: Cursor | None = None
+    counts: bool = False  # note counts in the tree changed
+    trail: bool = False  # the trail, the component map and the step in the header changed
+    reveal: str | None = None  # show this path in the tree
+    focus_source: bool = False
+    notices: list[Notice] = field(default_factory=list)
+
+    def notice(self, text: str, severity: Severity = "information", timeout: float | None = None) -> Update:
+        self.notices.append(Notice(text, severity, timeout))
+        return self
+
+    def failed(self, text: str, severity: Severity = "error", timeout: float | None = None) -> Update:
+        self.ok = False
+        return self.notice(text, severity, timeout)
+
+    def merge(self, other: Update) -> Update:
+        self.ok = self.ok and other.ok
+        self.shown = other.shown or self.shown
+        self.placements = self.placements or other.placements
+        self.cursor = other.cursor or self.cursor
+        self.counts = self.counts or other.counts
+        self.trail = self.trail or other.trail
+        self.reveal = other.reveal or self.reveal
+        self.focus_source = self.focus_source or other.focus_source
+        self.notices.extend(other.notices)
+        return self
+
+
+@dataclass(frozen=True)
+class EditorText:
+    """What the note editor hands back: the text as typed, for `Reader.save`."""
+
+    title: str
+    body: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    label: str
+    detail: str
+    scope: dict[str, Any]
+
+
+class Reader:
+    def __init__(
+        self,
+        tree: SourceTree,
+        packs: PackSet,
+        *,
+        lang: str,
+        session: TreeSession | None = None,
+        remember: bool = True,
+        drafts: DraftStore | None = None,
+    ) -> None:
+        self.tree = tree
+        self.packs = packs
+        self.lang = lang
+        # False for headless screenshots: they must not move the reader's saved place.
+        self.remember = remember
+        self.session = session if session is not None else TreeSession.load(tree.root)
+        self.drafts = drafts if drafts is not None else DraftStore()
+        self.history = JumpHistory()
+        self.current_path: str | None = None
+        self.source: SourceText | None = None
+        self.lines: list[str] = []
+        self.placements: list[Placement] = []
+        self.trail: Any = None
+        self.trail_problem: str | None = None
+        self.load_trail()
+
+    # ---- loading ---------------------------------------------------------------------
+
+    def load_trail(self) -> None:
+        try:
+            self.trail = self.packs.trail()
+            self.trail_problem = None
+        except K8sreadError as error:
+            self.trail = None
+            self.trail_problem = f"Trail not loaded: {error}"
+
+    def first_file(self) -> str | None:
+        files = self.tree.list_files()
+        if "cmd/kubectl/kubectl.go" in files:
+            return "cmd/kubectl/kubectl.go"
+        return next((f for f in files if f.endswith(".go")), files[0] if files else None)
+
+    def start(self, open_path: str | None = None, open_line: int | None = None) -> Update:
+        """The first file: the one asked for, else the last one read, else a first file."""
+        update = Update(trail=True, counts=True, focus_source=True)
+        if self.trail_problem:
+            update.notice(self.trail_problem, "error", 10)
+        for problem in self.packs.problems:
+            update.notice(problem, "warning", 10)
+        path = open_path or self.session.last_file or self.first_file()
+        if path is None:
+            return update
+        opened = self.open(path, line=open_line, restore=open_line is None)
+        update.merge(opened)
+        if not opened.ok and path == self.session.last_file and open_path is None:
+            # The last file is gone (a branch switch): start somewhere that exists.
+            fallback = self.first_file()
+            if fallback and fallback != path:
+                update.notices.clear()
+                update.merge(self.open(fallback))
+        if self.current_path:
+            update.reveal = self.current_path
+        return update
+
+    def open(self, path: str, *, line: int | None = None, select: tuple[int, int] | None = None, restore: bool = False) -> Update:
+        """Show `path`; a failed Update (and the reason) when it cannot be shown."""
+        try:
+            source = self.tree.read_text(path)
+        except K8sreadError as error:
+            return Update().failed(str(error), timeout=6)
+        update = Update(placements=True, trail=True)
+        if source.binary:
+            text = f"{path} is a binary file ({source.size} bytes); it is not shown as text."
+            update.shown = Shown(path, text, highlight=False)
+            self.lines = []
+        else:
+            update.shown = Shown(path, source.text, highlight=path.endswith(".go") and not source.too_big_to_highlight)
+            self.lines = source.lines()
+        if source.lossy:
+            update.notice(f"{path} is not valid UTF-8: undecodable bytes are shown as �", "warning")
+        if source.too_big_to_highlight:
+            update.notice(f"{path} is large ({source.size // 1024 // 1024} MiB): shown without highlighting")
+        self.source = source
+        self.current_path = path
+        self.session.read_files.add(path)
+        self.session.last_file = path
+        self._place()
+        update.notices.extend(self._pack_errors())
+        position = self.session.position(path) if restore else None
+        if select:
+            update.cursor = Cursor(line=select[0], select=select)
+        elif line:
+            update.cursor = Cursor(line=line)
+        elif position:
+            update.cursor = Cursor(restore=position)
+        else:
+            update.cursor = Cursor(line=1)
+        update.notices.extend(self.persist())
+        return update
+
+    def _place(self) -> None:
+        if self.current_path is None:
+            return
+        items = self.packs.notes_for(self.current_path)
+        lines = None if self.source is None or self.source.binary else self.lines
+        self.placements = place_file(self.current_path, items, lines, missing="a binary file")
+
+    def refresh(self) -> Update:
+        """Place the current file's notes again (after a write, a pack switch)."""
+        self._place()
+        update = Update(placements=True, counts=True)
+        update.notices.extend(self._pack_errors())
+        return update
+
+    def _pack_errors(self) -> list[Notice]:
+        if self.current_path is None:
+            return []
+        for _, pack in self.packs.active():
+            if self.current_path in pack.errors:
+                return [Notice(str(pack.errors[self.current_path]), "error", 10)]
+        return []
+
+    # ---- what is where ---------------------------------------------------------------
+
+    def placed(self) -> list[Placement]:
+        return [p for p in self.placements if p.placed]
+
+    def orphans(self) -> list[Placement]:
+        return [p for p in self.placements if p.orphan]
+
+    def markers(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """line -> pack indexes, for notes where the pack has them and for moved ones."""
+        exact: dict[int, list[int]] = {}
+        moved: dict[int, list[int]] = {}
+        for placement in self.placed():
+            target = moved if placement.moved else exact
+            assert placement.start is not None and placement.end is not None
+            for number in range(placement.start, placement.end + 1):
+                packs = target.setdefault(number, [])
+                if placement.pack_index not in packs:
+                    packs.append(placement.pack_index)
+        return exact, moved
+
+    def under(self, line: int) -> Placement | None:
+        """The note on `line` an edit means: one the reader may write first."""
+        covering = [p for p in self.placements if p.covers(line)]
+        writable = [p for p in covering if p.writable]
+        return (writable or covering or [None])[0]
+
+    # ---- the session -----------------------------------------------------------------
+
+    def remember_position(self, position: Position) -> None:
+        if self.current_path is not None:
+            self.session.remember(self.current_path, position)
+
+    def persist(self) -> list[Notice]:
+        if not self.remember:
+            return []
+        try:
+            self.session.save()
+        except OSError as error:
+            return [Notice(f"Could not save your place: {error}", "error")]
+        return []
+
+    # ---- going places ----------------------------------------------------------------
+
+    def jump_to(self, path: str, line: int, *, here: int | None, select: tuple[int, int] | None = None) -> Update:
+        """Open `path` at `line`, remembering where we came from for ctrl+o."""
+        if self.current_path is not None and here is not None and Place(self.current_path, here) != Place(path, line):
+            self.history.jumped(Place(self.current_path, here))
+        if path != self.current_path:
+            update = self.open(path, line=None if select else line, select=select)
+            if update.ok:
+                update.reveal = path
+        else:
+            update = Update(cursor=Cursor(line=select[0] if select else line, select=select))
+        update.focus_source = update.ok
+        return update
+
+    def back(self, here: int) -> Update:
+        return self._go(self.history.back(self._here(here)) if self.current_path else None, "Nothing to go back to")
+
+    def forward(self, here: int) -> Update:
+        return self._go(self.history.forward(self._here(here)) if self.current_path else None, "Nothing to go forward to")
+
+    def _here(self, line: int) -> Place:
+        assert self.current_path is not None
+        return Place(self.current_path, line)
+
+    def _go(self, place: Place | None, empty: str) -> Update:
+        if place is None:
+            return Update(ok=False).notice(empty)
+        update = self.open(place.path) if place.path != self.current_path else Update()
+        update.cursor = Cursor(line=place.line)
+        return update
+
+    # ---- the trail -------------------------------------------------------------------
+
+    def step_label(self) -> str | None:
+        step = self.trail.step_for(self.session.trail_step) if self.trail else None
+        return f"step {step.index + 1}/{len(self.trail.steps)}" if step is not None else None
+
+    def go_to_step(self, note_id: str) -> Update:
+        if self.trail is None:
+            return Update(ok=False)
+        where = self.trail.locate(note_id)
+        if where is None:
+            return Update().failed(f"Trail step {note_id!r} has no note in pack {self.trail.pack.name}")
+        path, note = where
+        # Consecutive steps are often in one file: no reload, no redraw of the notes pane.
+        update = self.open(path) if path != self.current_path else Update()
+        if not update.ok:
+            return update
+        # Where the note's code is in this checkout, which may not be the pack's commit.
+        placed = next((p for p in self.placements if p.note.id == note_id and p.pack_name == self.trail.pack.name), None)
+        if placed is not None and placed.start is not None and placed.end is not None:
+            update.cursor = Cursor(line=placed.start, select=(placed.start, placed.end))
+        else:
+            update.notice(f"This step's code is not in this checkout (its note is orphaned): {note.title_in(self.lang)}", "warning", 8)
+        self.session.trail_step = note_id
+        self.session.read_notes.add(note_id)
+        update.notices.extend(self.persist())
+        update.reveal = path
+        update.trail = True
+        update.focus_source = True
+        return update
+
+    def step(self, direction: int) -> Update:
+        if self.trail is None or not self.trail.steps:
+            return Update(ok=False).notice("No trail in the active packs")
+        current = self.session.trail_step
+        found = self.trail.next_step(current) if direction > 0 else self.trail.previous_step(current)
+        if found is None:
+            return Update(ok=False).notice("End of the trail" if direction > 0 else "Start of the trail")
+        return self.go_to_step(found.note_id)
+
+    def component(self, key: str) -> Update:
+        component = self.trail.component_by_key(key) if self.trail else None
+        if component is None:
+            return Update(ok=False).notice(f"No component on key {key}")
+        first = self.trail.first_step_of(component.id)
+        if first is not None:
+            return self.go_to_step(first.note_id)
+        if not component.entry:
+            return Update(ok=False)
+        from k8sread.core.trail import entry_line
+
+        try:
+            text = self.tree.read_text(component.entry).text
+        except K8sreadError as error:
+            return Update().failed(str(error))
+        return self.open(component.entry, line=entry_line(text, component.entry_symbol))
+
+    def current_component_id(self) -> str | None:
+        component = self.trail.component_for_path(self.current_path) if self.trail else None
+        return component.id if component else None
+
+    def toggle_language(self) -> Update:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        update = Update(placements=True, trail=True)
+        return update.notice("笔记语言: 中文" if self.lang == "zh" else "Notes language: English")
+
+    # ---- notes -----------------------------------------------------------------------
+
+    def begin_add(self, start: int, end: int) -> Draft | Update:
+        if self.current_path is None:
+            return Update(ok=False)
+        pack = self.packs.writable
+        if pack is None:
+            return Update().failed("No writable pack: start with --pack DIR")
+        return Draft.new(tree_root=str(self.tree.root), path=self.current_path, start=start, end=end, pack=pack.name, lang=self.lang)
+
+    def begin_edit(self, placement: Placement | None) -> Draft | Update:
+        if placement is None:
+            return Update(ok=False).notice("No note on this line")
+        if not placement.writable or placement.pack is None:
+            target = self.packs.writable.name if self.packs.writable is not None else "a pack of your own (--pack DIR)"
+            return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; your notes go to {target!r}", "warning")
+        return Draft.from_note(tree_root=str(self.tree.root), path=placement.path, note=placement.note, pack=placement.pack.name, lang=self.lang)
+
+    def _pack_for(self, name: str) -> Pack | None:
+        return next((p for p in self.packs.packs if p.name == name and p.writable), None)
+
+    def save(self, draft: Draft, text: EditorText) -> Update:
+        """Store what the editor returned. The draft stays on disk until the note is saved."""
+        pack = self._pack_for(draft.pack) or self.packs.writable
+        if pack is None:
+            return Update().failed("Not saved: no writable pack. Your draft is kept and comes back on the next start.", timeout=10)
+        base = draft.base_note()
+        stamp = now()
+        title: Any = text.title
+        body: Any = text.body
+        lang = draft.lang or self.lang  # the language the editor opened in
+        if base is not None and isinstance(base.title, dict):
+            # Bilingual note: the editor edits the language on screen, the others stay.
+            title = {**base.title, lang: text.title}
+            body = {**(base.body if isinstance(base.body, dict) else {}), lang: text.body}
+        try:
+            note = Note(
+                id=draft.note_id,
+                start=draft.start,
+                end=draft.end,
+                title=title,
+                body=body,
+                tags=tuple(text.tags),
+                author=base.author if base else default_author(),
+                created=base.created if base else stamp,
+                updated=stamp,
+                symbol=base.symbol if base else None,
+                trail=base.trail if base else None,
+                anchor=base.anchor if base else {},
+                extra=base.extra if base else {},
+            )
+            lines = self.tree.read_text(draft.path).lines()
+            note = anchored(note, lines, is_go=draft.path.endswith(".go"))
+            change = NoteChange.edit(note, base) if base is not None else NoteChange.add(note)
+            (outcome,) = pack.write(draft.path, [change])
+        except (K8sreadError, ValueError, OSError) as error:
+            # The draft stays on disk: nothing typed is lost.
+            return Update().failed(f"Not saved: {error}. Your draft is kept and comes back on the next start.", timeout=10)
+        try:
+            self.drafts.discard(draft.key)
+        except OSError:
+            pass
+        update = self.refresh() if draft.path == self.current_path else Update(counts=True)
+        return update.notice(*self._said(outcome, f"Saved to {pack.name}"))
+
+    @staticmethod
+    def _said(outcome: WriteOutcome, plain: str) -> tuple[str, Severity, float | None]:
+        if outcome.message:
+            return outcome.message, "warning", 10
+        return plain, "information", None
+
+    def delete(self, placement: Placement) -> Update:
+        if not placement.writable or placement.pack is None:
+            return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only", "warning")
+        try:
+            (outcome,) = placement.pack.write(placement.path, [NoteChange.remove(placement.note)])
+        except K8sreadError as error:
+            return Update().failed(str(error))
+        update = self.refresh()
+        return update.notice(*self._said(outcome, "Note deleted" if outcome.kind == DELETED else ""))
+
+    def repin(self, placement: Placement | None) -> Update:
+        """Pin a moved note to where its code is now (writable packs only)."""
+        if placement is None or not placement.moved:
+            return Update(ok=False).notice("No moved note on this line (moved notes have a hollow marker)")
+        if not placement.writable or placement.pack is None:
+            return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; its author can run `k8sread check --fix`", "warning")
+        try:
+            (outcome,) = placement.pack.write(placement.path, [NoteChange.edit(repinned(placement, self.lines), placement.note)])
+        except K8sreadError as error:
+            return Update().failed(str(error))
+        update = self.refresh()
+        return update.notice(*self._said(outcome, f"Re-pinned to L{placement.start}-{placement.end}"))
+
+    def restorable_draft(self) -> tuple[Draft | None, list[Notice]]:
+        """The newest draft of this tree left by a reader that is gone (a crash, a closed
+        terminal); drafts of readers still running are theirs."""
+        drafts = [d for d in self.drafts.load_all() if d.tree_root == str(self.tree.root)]
+        notices = [Notice(problem, "warning", 10) for problem in self.drafts.problems]
+        return (drafts[-1] if drafts else None), notices
+
+    def conflicted(self, outcome: WriteOutcome) -> bool:
+        return outcome.kind == CONFLICT
+
+    # ---- export ----------------------------------------------------------------------
+
+    def export_choices(self) -> list[ExportChoice]:
+        choices: list[ExportChoice] = []
+        if self.current_path:
+            choices.append(ExportChoice("This file's notes", self.current_path, {"file": self.current_path}))
+        if self.trail is not None and self.trail.steps:
+            choices.append(ExportChoice("The whole trail", f"pack {self.trail.pack.name}, {len(self.trail.steps)} steps", {"trail_only": True}))
+        return choices
+
+    def export(self, scope: dict[str, Any]) -> Update:
+        """Write the current file's notes (or the whole trail) to Markdown in the data folder."""
+        from k8sread.core.atomic import atomic_write_text
+        from k8sread.core.export_markdown import export_markdown
+        from k8sread.core.paths import data_dir
+
+        pack: Pack | None = self.trail.pack if scope.get("trail_only") and self.trail else None
+        if pack is None:
+            # The pack with the most notes on this file; the reader's own when it has some.
+            counts: dict[str, int] = {}
+            for placement in self.placements:
+                counts[placement.pack_name] = counts.get(placement.pack_name, 0) + 1
+            own = self.packs.writable.name if self.packs.writable is not None else None
+            name = max(counts, key=lambda n: (counts[n], n == own)) if counts else None
+            pack = self.packs.by_name(name) if name else None
+        if pack is None:
+            return Update(ok=False).notice("No notes to export on this file")
+        try:
+            text, _ = export_markdown(pack, self.tree, lang=self.lang, **scope)
+        except K8sreadError as error:
+            return Update().failed(str(error))
+        stem = "trail" if scope.get("trail_only") else str(scope["file"]).replace("/", "_")
+        out = data_dir() / "exports" / f"{pack.name}-{stem}-{self.lang}.md"
+        try:
+            atomic_write_text(out, text)
+        except OSError as error:
+            return Update().failed(f"Could not write {out}: {error}")
+        return Update().notice(f"Exported to {out}", timeout=10)
