@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 from k8sread.core.highlight import (
     CHUNK_LINES,
@@ -175,6 +177,30 @@ def test_cancelled_parse_keeps_nothing():
     hl.parse_full()
     assert not hl.full_parse_done
     assert hl.spans(5) == [(0, len(hl.lines[5]), "comment")]  # still highlighted from the preview
+
+
+def test_a_fully_parsed_highlighter_is_collected():
+    # A tree-sitter Tree keeps its read callback and is invisible to the collector: a callback
+    # that reached the highlighter kept every fully parsed file alive for good.
+    hl = GoHighlighter(big_go_file(10))
+    hl.spans(5)  # a preview parse too
+    hl.parse_full()
+    assert hl.full_parse_done
+    assert hl.spans(5)
+    ref = weakref.ref(hl)
+    del hl
+    gc.collect()
+    assert ref() is None
+
+
+def test_a_cancelled_highlighter_is_collected():
+    hl = GoHighlighter(big_go_file(10))
+    hl.cancel()
+    hl.parse_full()
+    ref = weakref.ref(hl)
+    del hl
+    gc.collect()
+    assert ref() is None
 
 
 def test_plain_text_has_lines_and_no_spans():
