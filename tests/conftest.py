@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The reader's test helpers (tests/ui/reader_support.py) serve the model tests in tests/core,
+# the Pilot tests in tests/ui and the reliability tests alike.
+_UI = str(Path(__file__).resolve().parent / "ui")
+if _UI not in sys.path:
+    sys.path.insert(0, _UI)
+
+from reader_support import APPLY, GUIDE_META, KUBECTL, STORE, _line  # noqa: E402
+
+from k8sread.core.note import Note  # noqa: E402
+from k8sread.core.pack import Pack  # noqa: E402
+from k8sread.core.placement import anchored  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +30,36 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("LANGUAGE", raising=False)
     return home
+
+
+@pytest.fixture
+def reader_tree(tmp_path) -> Path:
+    root = tmp_path / "tree"
+    files = {
+        "go.mod": "module k8s.io/kubernetes\n\ngo 1.16\n",
+        "cmd/kubectl/kubectl.go": KUBECTL,
+        "pkg/apply/apply.go": APPLY,
+        "pkg/store/store.go": STORE,
+        "vendor/github.com/x/y/y.go": "package y\n",
+        "README.md": "# tree\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    guide = Pack.create(tmp_path / "guide", "guide")
+    (guide.root / "pack.toml").write_text(GUIDE_META)
+    guide = Pack.open(guide.root, writable=False)
+
+    def note(path, note_id, needle, length, zh, en):
+        text = (root / path).read_text()
+        start = _line(text, needle)
+        made = Note(id=note_id, start=start, end=start + length - 1, title={"zh": zh, "en": en}, body={"zh": f"{zh}的正文。", "en": f"Body of {en}."}, author="guide-author")
+        return anchored(made, text.split("\n"), is_go=True)
+
+    writable = Pack.open(guide.root)  # same folder, writable handle, only to seed the files
+    writable.save_notes("cmd/kubectl/kubectl.go", [note("cmd/kubectl/kubectl.go", "g-main", "func main()", 6, "入口", "Entry point")])
+    writable.save_notes("pkg/apply/apply.go", [note("pkg/apply/apply.go", "g-run", "func (o *ApplyOptions) Run", 7, "运行", "Run it")])
+    writable.save_notes("pkg/store/store.go", [note("pkg/store/store.go", "g-create", "func (s *Store) Create", 7, "创建", "Create")])
+    return root
+
+

@@ -61,10 +61,6 @@ def read_only_reason(tree_root: Path, remember: bool) -> str | None:
     return None
 
 
-def read_only_banner(reason: str) -> str:
-    return f"Read-only: {reason}. Your place, drafts and new notes are not saved."
-
-
 def run(args: argparse.Namespace) -> int:
     import os
 
@@ -78,9 +74,7 @@ def run(args: argparse.Namespace) -> int:
     problem = read_only_reason(tree.root, remember=choice.reason != "demo")
     from k8sread.ui.app import ReaderApp
 
-    # Read-only: the banner says why, and remember=False keeps the reader from saving its place.
-    # (ReaderApp is to take the reason itself, as `state_problem`, and stop every other write.)
-    banner = " · ".join(text for text in (choice.banner, read_only_banner(problem) if problem else None) if text) or None
-    app = ReaderApp(tree, banner=banner, pack_dir=args.pack, lang=args.lang, open_path=open_path, open_line=open_line, remember=problem is None)
+    # Read-only: the reader says why for the whole session and refuses every write.
+    app = ReaderApp(tree, banner=choice.banner, pack_dir=args.pack, lang=args.lang, open_path=open_path, open_line=open_line, read_only=problem)
     app.run()
     return 0

@@ -33,6 +33,7 @@ class KeyAction:
     palette: bool = True
 
     def alternatives(self) -> list[str]:
+        """The keys, each a key or a two-key chord; empty when the user gave them away."""
         return [part.strip() for part in self.keys.split(",") if part.strip()]
 
     def single_keys(self) -> list[str]:
@@ -171,4 +172,15 @@ def build_keymap(overrides: dict[str, Any] | None = None) -> Keymap:
             problems.append(f"[keymap] {action_id!r}: {bad[0]!r} is neither a key nor a two-key chord")
             continue
         chosen[action_id] = replace(known[action_id], keys=",".join(" ".join(key.split()) for key in keys.split(",")))
+    # A key the user gave one action is taken from every default that had it: the explicit
+    # choice wins, wherever the other binding lives (a focused view's keys would shadow it).
+    taken = {key for action_id in chosen if chosen[action_id] is not known[action_id] for key in chosen[action_id].alternatives()}
+    for action_id, action in list(chosen.items()):
+        if action is not known[action_id]:
+            continue
+        kept = [key for key in action.alternatives() if key not in taken]
+        if len(kept) != len(action.alternatives()):
+            chosen[action_id] = replace(action, keys=",".join(kept))
+            if not kept:
+                problems.append(f"[keymap] {action_id} lost its only key to another binding; it is still in the command palette (ctrl+k)")
     return Keymap(tuple(chosen[action.id] for action in DEFAULTS), tuple(problems))

@@ -115,6 +115,7 @@ class PackSet:
         extra: list[Pack] | None = None,
         *,
         registered: bool = True,
+        read_only: bool = False,
     ) -> PackSet:
         """Bundled packs for the tree, `extra`, the user's own pack, then the registered
         packs by name; switched-off names come from the registry."""
@@ -128,10 +129,13 @@ class PackSet:
         if pack_dir is not None:
             chosen: Pack | None = writable_pack(pack_dir)
             own = chosen
+        elif read_only and not (user_pack_dir() / "pack.toml").is_file():
+            # Nothing may be written: no pack of one's own is created (it would be the first write).
+            chosen = own = None
         else:
             chosen = None
             own = Pack.create(user_pack_dir(), "mine", title="My notes")
-        if all(p.root != own.root for p in packs):
+        if own is not None and all(p.root != own.root for p in packs):
             packs.append(own)
         if registered:
             for entry in registry.entries():
@@ -142,7 +146,7 @@ class PackSet:
                     continue
                 if all(p.root != pack.root for p in packs):
                     packs.append(pack)
-        if chosen is None:
+        if chosen is None and own is not None:
             chosen = own
             if registry.target:
                 target = next((p for p in packs if p.name == registry.target and p.writable), None)

@@ -111,8 +111,12 @@ class Reader:
         session: TreeSession | None = None,
         remember: bool = True,
         drafts: DraftStore | None = None,
+        read_only: str | None = None,
     ) -> None:
         self.tree = tree
+        # Why nothing may be written (a full disk, an unwritable state folder), else None:
+        # the reader still reads, and says why each write is refused.
+        self.read_only = read_only
         self.packs = packs
         self.lang = lang
         # False for headless screenshots: they must not move the reader's saved place.
@@ -258,7 +262,7 @@ class Reader:
             self.session.remember(self.current_path, position)
 
     def persist(self) -> list[Notice]:
-        if not self.remember:
+        if not self.remember or self.read_only:
             return []
         try:
             self.session.save()
@@ -366,9 +370,17 @@ class Reader:
 
     # ---- notes -----------------------------------------------------------------------
 
+    def refused(self) -> Update | None:
+        """The answer to any write while read-only."""
+        if self.read_only is None:
+            return None
+        return Update(ok=False).notice(f"Read-only: {self.read_only}. Nothing is written.", "warning", 8)
+
     def begin_add(self, start: int, end: int) -> Draft | Update:
         if self.current_path is None:
             return Update(ok=False)
+        if refused := self.refused():
+            return refused
         pack = self.packs.writable
         if pack is None:
             return Update().failed("No writable pack: start with --pack DIR")
@@ -377,6 +389,8 @@ class Reader:
     def begin_edit(self, placement: Placement | None) -> Draft | Update:
         if placement is None:
             return Update(ok=False).notice("No note on this line")
+        if refused := self.refused():
+            return refused
         if not placement.writable or placement.pack is None:
             target = self.packs.writable.name if self.packs.writable is not None else "a pack of your own (--pack DIR)"
             return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; your notes go to {target!r}", "warning")
@@ -436,6 +450,8 @@ class Reader:
         return plain, "information", None
 
     def delete(self, placement: Placement) -> Update:
+        if refused := self.refused():
+            return refused
         if not placement.writable or placement.pack is None:
             return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only", "warning")
         try:
@@ -449,6 +465,8 @@ class Reader:
         """Pin a moved note to where its code is now (writable packs only)."""
         if placement is None or not placement.moved:
             return Update(ok=False).notice("No moved note on this line (moved notes have a hollow marker)")
+        if refused := self.refused():
+            return refused
         if not placement.writable or placement.pack is None:
             return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; its author can run `k8sread check --fix`", "warning")
         try:
@@ -461,6 +479,8 @@ class Reader:
     def restorable_draft(self) -> tuple[Draft | None, list[Notice]]:
         """The newest draft of this tree left by a reader that is gone (a crash, a closed
         terminal); drafts of readers still running are theirs."""
+        if self.read_only:
+            return None, []  # an editor could not save it: it stays on disk for a writable start
         drafts = [d for d in self.drafts.load_all() if d.tree_root == str(self.tree.root)]
         notices = [Notice(problem, "warning", 10) for problem in self.drafts.problems]
         return (drafts[-1] if drafts else None), notices
@@ -484,6 +504,8 @@ class Reader:
         from k8sread.core.export_markdown import export_markdown
         from k8sread.core.paths import data_dir
 
+        if refused := self.refused():
+            return refused
         pack: Pack | None = self.trail.pack if scope.get("trail_only") and self.trail else None
         if pack is None:
             # The pack with the most notes on this file; the reader's own when it has some.

@@ -43,13 +43,18 @@ class ReaderApp(App[None]):
         open_line: int | None = None,
         remember: bool = True,
         packs: PackSet | None = None,
+        read_only: str | None = None,
     ) -> None:
         super().__init__()
         self.config = load_config()
         self.keymap = build_keymap(self.config.keymap)
         self.lang = choose_language(lang, self.config)
-        packs = packs if packs is not None else PackSet.for_tree(tree.root, pack_dir)
-        self.reader = Reader(tree, packs, lang=self.lang, session=TreeSession.load(tree.root), remember=remember)
+        packs = packs if packs is not None else PackSet.for_tree(tree.root, pack_dir, read_only=read_only is not None)
+        self.reader = Reader(tree, packs, lang=self.lang, session=TreeSession.load(tree.root), remember=remember, read_only=read_only)
+        if read_only:
+            # Said for the whole session, not in a toast that goes away.
+            notice = f"Read-only: {read_only}. Your place, drafts and new notes are not saved."
+            banner = f"{banner} · {notice}" if banner else notice
         self._reader_screen = ReaderScreen(self.reader, banner=banner, open_path=open_path, open_line=open_line)
         if self.config.theme:
             if self.config.theme in self.available_themes:

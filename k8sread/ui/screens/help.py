@@ -39,22 +39,24 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-    def compose(self) -> ComposeResult:
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(where, keys, does): the key table as remapped, then the panes' own keys."""
         from k8sread.ui.widgets.file_tree import FileTree
         from k8sread.ui.widgets.notes_pane import NotesPane
 
         keymap = self.app.keymap  # type: ignore[attr-defined]
-        sections = [("Notes", list(NotesPane.BINDINGS)), ("Tree", list(FileTree.BINDINGS))]
+        rows = [("Reader" if action.scope == READER else "Source", keymap.label(action), action.description) for action in keymap.actions if action.keys]
+        rows += binding_rows([("Notes", list(NotesPane.BINDINGS)), ("Tree", list(FileTree.BINDINGS))])
+        rows.append(("Reader", self.app.COMMAND_PALETTE_BINDING, "Command palette: every action by name"))
+        return rows
+
+    def compose(self) -> ComposeResult:
         table = Table(title="k8sread keys", expand=True, show_edge=False)
         table.add_column("where", style="dim", no_wrap=True)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("does")
-        for action in keymap.actions:
-            where = "Reader" if action.scope == READER else "Source"
-            table.add_row(where, keymap.label(action), Text(action.description))
-        for section, key, description in binding_rows(sections):
-            table.add_row(section, key, Text(description))
-        table.add_row("Reader", self.app.COMMAND_PALETTE_BINDING, "Command palette: every action by name")
+        for where, key, description in self.rows():
+            table.add_row(where, key, Text(description))
         with VerticalScroll():
             yield Static(table)
             yield Static(Text("Esc closes this help.", style="dim"))

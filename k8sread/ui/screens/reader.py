@@ -369,7 +369,7 @@ class ReaderScreen(Screen[None]):
                 self.app.call_from_thread(self._index_progress, f"indexing symbols {done * 100 // total}%")
 
         scanned, _ = index.refresh(go_files, progress=progress, workers=1 if len(go_files) < 2000 else None)
-        if scanned:
+        if scanned and not self.reader.read_only:
             try:
                 index.save()
             except OSError:
