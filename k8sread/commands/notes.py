@@ -54,7 +54,7 @@ def parse_location(text: str) -> tuple[str, int | None, int | None]:
         raise K8sreadError(f"{text!r} is not FILE, FILE:LINE or FILE:START-END")
     start = int(match["start"]) if match["start"] else None
     end = int(match["end"]) if match["end"] else start
-    if start is not None and (start < 1 or end < start):
+    if start is not None and end is not None and (start < 1 or end < start):
         raise K8sreadError(f"{text!r}: lines must be START-END with 1 <= START <= END")
     return match["path"], start, end
 
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             raise
         lines = None
     placed = place_file(path, items, lines)
-    if start is not None:
+    if start is not None and end is not None:
         placed = [p for p in placed if p.covers_any(start, end)]
     rows = [_row(p, path, lang, tree.commit) for p in placed]
     if args.json:
@@ -127,7 +127,7 @@ def _row(placement: Placement, path: str, lang: str, commit: str | None) -> dict
     start, end = placement.start, placement.end
     assert pack is not None
     at = commit if (commit and start is not None) else pack.meta.commit
-    a, b = (start, end) if start is not None else (note.start, note.end)
+    a, b = (start, end) if start is not None and end is not None else (note.start, note.end)
     return {
         "pack": pack.name,
         "id": note.id,

@@ -93,7 +93,8 @@ for _code in range(256):
         _CURRENT[_code] |= 0b10
     kind = _code >> 2 & 0b11
     _BONUS_OF[_code] = (0, BONUS_SEGMENT, BONUS_WORD, BONUS_START)[kind] if kind else (BONUS_CAMEL if _code & 0b11 else 0)
-_PREVIOUS, _CURRENT, _BONUS_OF = bytes(_PREVIOUS), bytes(_CURRENT), bytes(_BONUS_OF)
+_PREVIOUS_TABLE, _CURRENT_TABLE, _BONUS_TABLE = bytes(_PREVIOUS), bytes(_CURRENT), bytes(_BONUS_OF)
+_PREVIOUS, _CURRENT, _BONUS_OF = _PREVIOUS_TABLE, _CURRENT_TABLE, _BONUS_TABLE  # type: ignore[assignment]
 
 
 def _bonus_table(paths: list[str]) -> bytes:

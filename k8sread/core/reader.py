@@ -253,7 +253,8 @@ class Reader:
         """The note on `line` an edit means: one the reader may write first."""
         covering = [p for p in self.placements if p.covers(line)]
         writable = [p for p in covering if p.writable]
-        return (writable or covering or [None])[0]
+        chosen = writable or covering
+        return chosen[0] if chosen else None
 
     # ---- the session -----------------------------------------------------------------
 

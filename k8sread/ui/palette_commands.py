@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-def _actions(app) -> list[tuple[str, str, object]]:
+def _actions(app) -> list[tuple[str, str, Callable[[], Any]]]:
     """(title, key, callable) for each action of the one key table (k8sread.core.keymap)."""
     from k8sread.core.keymap import READER, key_label
 
     keymap = app.keymap
-    found: list[tuple[str, str, object]] = []
+    found: list[tuple[str, str, Callable[[], Any]]] = []
     for action in keymap.actions:
         if not action.palette:
             continue

@@ -44,7 +44,7 @@ class PaneNote:
         return self.status == "orphan"
 
     def covers_any(self, first: int, last: int) -> bool:
-        return not self.orphan and self.start <= last and self.end >= first
+        return self.start is not None and self.end is not None and not self.orphan and self.start <= last and self.end >= first
 
     @classmethod
     def of(cls, item: Any) -> Any:

@@ -54,7 +54,7 @@ class ChooserScreen(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        self.dismiss(int(event.option.id or 0))
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

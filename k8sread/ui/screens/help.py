@@ -61,5 +61,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(Text("Esc closes this help.", style="dim"))
 
-    def action_dismiss(self) -> None:
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -51,7 +51,7 @@ def _inert_text(draft: Draft) -> Draft:
     cleaned = {name: inert(getattr(draft, name)) for name in _TEXT_FIELDS}
     if all(cleaned[name] == getattr(draft, name) for name in _TEXT_FIELDS):
         return draft
-    return replace(draft, **cleaned)
+    return replace(draft, **cleaned)  # type: ignore[arg-type]  # every field named is a str
 
 
 @dataclass(frozen=True)

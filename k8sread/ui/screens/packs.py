@@ -86,13 +86,14 @@ class PacksScreen(ModalScreen[bool]):
         results = self.query_one(OptionList)
         if results.highlighted is None:
             return None
-        return self.packs.by_name(results.get_option_at_index(results.highlighted).id)
+        name = results.get_option_at_index(results.highlighted).id
+        return self.packs.by_name(name) if name else None
 
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:
         self.action_toggle()
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # a pack's switch, not DOMNode.toggle
         pack = self._current()
         if pack is None:
             return

@@ -98,7 +98,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     @on(OptionList.OptionSelected, ".picker-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._values[int(event.option.id)])
+        self.dismiss(self._values[int(event.option.id or 0)])
 
     def action_move(self, delta: int) -> None:
         results = self.query_one(OptionList)
