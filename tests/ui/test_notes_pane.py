@@ -1,27 +1,56 @@
-"""The notes pane under Pilot: order across packs, markers, follow, keys, language, inert text."""
+"""The notes pane under Pilot: order across packs, markers, follow, keys, language, inert text,
+Markdown and CJK wrapping, and what a step costs (no rebuild in one file, one scroll)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
+from reader_support import sync
 from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
 
-from reader_support import sync
-
 from k8sread.core.note import Note
-from k8sread.core.pack import Pack
-from k8sread.core.packset import PackNote
-from k8sread.ui.palette import PACK_GLYPHS, MOVED_GLYPHS
-from k8sread.ui.pane_note import PaneNote
+from k8sread.ui.palette import MOVED_GLYPHS, PACK_GLYPHS
+from k8sread.ui.widgets.note_entry import CODE, markdown_rows, wrap
 from k8sread.ui.widgets.notes_pane import NotesPane
 
 PATH = "pkg/kubelet/kubelet.go"
 LIVE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+
+@dataclass(eq=False)
+class Placed:
+    """What the reader hands the pane: exactly the attributes of its placement type."""
+
+    note: Note
+    pack_name: str
+    pack_index: int
+    writable: bool = False
+    status: str = "exact"
+    start: int | None = None
+    end: int | None = None
+    pack: Any = None
+
+    def __post_init__(self) -> None:
+        if self.status != "orphan" and self.start is None:
+            self.start, self.end = self.note.start, self.note.end
+
+    @property
+    def moved(self) -> bool:
+        return self.status == "moved"
+
+    @property
+    def orphan(self) -> bool:
+        return self.status == "orphan"
+
+    def covers_any(self, first: int, last: int) -> bool:
+        return not self.orphan and self.start <= last and self.end >= first
 
 
 class Host(App[None]):
@@ -29,6 +58,7 @@ class Host(App[None]):
         super().__init__()
         self.pane_width = width
         self.seen: list[tuple] = []
+        self.opened: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -40,6 +70,9 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#source").focus()
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.opened.append(url)
 
     @on(NotesPane.JumpTo)
     def jump(self, event: NotesPane.JumpTo) -> None:
@@ -67,9 +100,18 @@ def pane_lines(app: App, width: int) -> list[str]:
 
 
 def pane_text(app: App, width: int) -> str:
-    """The pane's rows without the entries' left border, joined with spaces: wrapped text reads on."""
+    """The pane's rows without the notes' left border, joined with spaces: wrapped text reads on."""
     rows = [row.lstrip("▌ ").rstrip() for row in pane_lines(app, width)]
     return " ".join(row for row in rows if row)
+
+
+def segments_of(app: App, needle: str, width: int):
+    """The segments of the first screen row whose text contains `needle`."""
+    for strip in app.screen._compositor.render_strips():
+        cropped = strip.crop(0, width)
+        if needle in "".join(segment.text for segment in cropped):
+            return list(cropped)
+    raise AssertionError(f"{needle!r} is not on screen")
 
 
 def note(note_id: str, start: int, end: int, **fields) -> Note:
@@ -78,14 +120,15 @@ def note(note_id: str, start: int, end: int, **fields) -> Note:
     return Note(id=note_id, start=start, end=end, **fields)
 
 
-def two_packs(tmp_path) -> list[PackNote]:
-    series = Pack.create(tmp_path / "series", "series", languages=("zh", "en"))
-    mine = Pack.create(tmp_path / "mine", "mine")
-    series.upsert(PATH, note("s-late", 200, 210, author="k8sread"))
-    series.upsert(PATH, note("s-early", 10, 20, author="k8sread", tags=("kubelet", "sync")))
-    mine.upsert(PATH, note("m-mid", 50, 60, author="alice"))
-    items = [PackNote(0, series, n) for n in series.notes_for(PATH)] + [PackNote(1, mine, n) for n in mine.notes_for(PATH)]
-    return items
+SERIES, MINE = object(), object()
+
+
+def two_packs() -> list[Placed]:
+    return [
+        Placed(note("s-late", 200, 210, author="k8sread"), "series", 0, pack=SERIES),
+        Placed(note("s-early", 10, 20, author="k8sread", tags=("kubelet", "sync")), "series", 0, pack=SERIES),
+        Placed(note("m-mid", 50, 60, author="alice"), "mine", 1, writable=True, pack=MINE),
+    ]
 
 
 async def settle(pilot, app: App) -> None:
@@ -96,12 +139,12 @@ async def settle(pilot, app: App) -> None:
 
 
 @sync
-async def test_line_order_across_packs_with_markers_pack_and_author(tmp_path):
+async def test_line_order_across_packs_with_markers_pack_and_author():
     app = Host()
     async with app.run_test(size=(60, 40)) as pilot:
         pane = app.query_one(NotesPane)
         pane.set_language("en")
-        pane.show(PATH, two_packs(tmp_path))
+        pane.show(PATH, two_packs())
         await settle(pilot, app)
         assert [item.note.id for item in pane.items] == ["s-early", "m-mid", "s-late"]
         assert [item.pack_name for item in pane.items] == ["series", "mine", "series"]
@@ -111,65 +154,105 @@ async def test_line_order_across_packs_with_markers_pack_and_author(tmp_path):
         assert "L50-L60 · mine · alice" in text
         assert "#kubelet #sync" in text
         assert "Body of m-mid." in text
-        # Distinct markers per pack, one per entry, drawn in the entry's pack colour class.
-        rows = pane_lines(app, 44)
-        marker_of = {}
-        for row in rows:
-            for title in ("Title s-early", "Title m-mid", "Title s-late"):
-                if title in row:
-                    marker_of[title] = row[: row.index(title)].strip()[-1]
-        assert marker_of["Title s-early"] == marker_of["Title s-late"] == PACK_GLYPHS[0]
-        assert marker_of["Title m-mid"] == PACK_GLYPHS[1]
-        classes = [entry.classes for entry in pane.entries]
-        assert "pack-0" in classes[0] and "pack-1" in classes[1] and "pack-0" in classes[2]
-        # The two pack colours really differ on screen.
-        colors = set()
-        for entry in pane.entries[:2]:
-            marker = entry.query_one(".note-entry--marker")
-            colors.add(marker.styles.color.rgb if marker.styles.color else None)
-        assert len(colors) == 2
+        # Distinct markers per pack, one per note, drawn in the pack's colour.
+        marker_style = {}
+        for title in ("Title s-early", "Title m-mid", "Title s-late"):
+            segments = segments_of(app, title, 44)
+            glyph = next(segment for segment in segments if segment.text.strip() and segment.text.strip() != "▌")
+            marker_style[title] = (glyph.text.strip(), glyph.style.color)
+        assert marker_style["Title s-early"] == marker_style["Title s-late"]
+        assert marker_style["Title s-early"][0] == PACK_GLYPHS[0] and marker_style["Title m-mid"][0] == PACK_GLYPHS[1]
+        assert marker_style["Title s-early"][1] != marker_style["Title m-mid"][1]
+        # The title is bold, the meta row is not.
+        title = next(s for s in segments_of(app, "Title m-mid", 44) if "Title m-mid" in s.text)
+        meta = next(s for s in segments_of(app, "L50-L60", 44) if "L50-L60" in s.text)
+        assert title.style.bold and not meta.style.bold
 
 
 @sync
-async def test_follow_highlights_entries_on_screen_and_scrolls_to_them(tmp_path):
-    mine = Pack.create(tmp_path / "mine", "mine")
-    notes = [note(f"n{i:02d}", i * 100, i * 100 + 5, body="paragraph " * 30) for i in range(1, 16)]
-    mine.save_notes(PATH, notes)
+async def test_follow_highlights_notes_on_screen_and_scrolls_them_to_the_top():
+    items = [Placed(note(f"n{i:02d}", i * 100, i * 100 + 5, body="paragraph " * 10), "mine", 0) for i in range(1, 21)]
     app = Host()
     async with app.run_test(size=(60, 30)) as pilot:
         pane = app.query_one(NotesPane)
-        pane.show(PATH, [PackNote(0, mine, n) for n in mine.notes_for(PATH)])
+        pane.show(PATH, items)
         await settle(pilot, app)
         pane.follow(1003, 1250)  # n10 (1000-1005, ends inside), n11, n12 (1200-1205)
         await settle(pilot, app)
         assert [item.note.id for item in pane.on_screen] == ["n10", "n11", "n12"]
-        target = pane.entries[9]
-        assert target.has_class("-on-screen") and not pane.entries[8].has_class("-on-screen")
-        assert pane.scroll_y > 0
-        assert target.region.y == pane.region.y  # the first on-screen note is at the top
+        assert pane.list.scroll_y == pane.row_of(9) > 0
+        assert "Title n10" in pane_lines(app, 44)[0]  # the first on-screen note is at the top
         assert pane.cursor == 9 and app.focused is not pane  # cursor follows, focus untouched
-        # The highlight is visible: on-screen entries have another background.
-        assert target.styles.background != pane.entries[8].styles.background
-        pane.scroll_home(animate=False)  # the reader looks around the pane...
+        # The highlight is visible: the cursor, the other notes on screen and the rest differ.
+        cursor, on_screen, off = (
+            next(s for s in segments_of(app, f"Title {n}", 44) if "Title" in s.text).style.bgcolor for n in ("n10", "n11", "n13")
+        )
+        assert len({cursor, on_screen, off}) == 3
+        pane.list.scroll_home(animate=False)  # the reader looks around the pane...
         await settle(pilot, app)
         pane.follow(1004, 1251)  # ...and the source moves a line: same notes, no snapping back
         await settle(pilot, app)
-        assert pane.scroll_y == 0
+        assert pane.list.scroll_y == 0
         pane.follow(1300, 1310)  # a different first note: the pane follows again
         await settle(pilot, app)
-        assert pane.on_screen[0].note.id == "n13" and pane.entries[12].region.y == pane.region.y
+        assert pane.on_screen[0].note.id == "n13" and "Title n13" in pane_lines(app, 44)[0]
         pane.follow(1, 50)  # no note there: highlights clear, nothing jumps
         await settle(pilot, app)
-        assert pane.on_screen == []
+        assert pane.on_screen == [] and "Title n13" in pane_lines(app, 44)[0]
 
 
 @sync
-async def test_keys_move_and_post_jump_edit_delete(tmp_path):
-    items = two_packs(tmp_path)
+async def test_a_step_in_the_same_file_does_not_rebuild_and_a_step_scrolls_once():
+    def items() -> list[Placed]:
+        # New objects each time, as the reader makes them on every step.
+        return [Placed(note(f"n{i:02d}", i * 100, i * 100 + 5, body="text " * 40), "mine", 0) for i in range(1, 16)]
+
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        pane = app.query_one(NotesPane)
+        pane.show(PATH, items())
+        pane.follow(100, 130)
+        await settle(pilot, app)
+        builds, entries = pane.builds, pane.entries
+        scrolls: list[float] = []
+        original = pane.list.scroll_to
+
+        def counting(*args, **kwargs):
+            scrolls.append(kwargs.get("y"))
+            return original(*args, **kwargs)
+
+        pane.list.scroll_to = counting
+        # A step inside the file: the same notes again, then follow the new lines.
+        again = items()
+        pane.show(PATH, again)
+        pane.follow(800, 830)
+        # Scrolled at once, in the same call: no refresh is awaited before the pane is right.
+        assert pane.list.scroll_y == pane.row_of(7) and scrolls == [pane.row_of(7)]
+        await settle(pilot, app)
+        assert pane.builds == builds and pane.entries == entries
+        assert pane.items[0] is again[0]  # messages carry the objects of the latest step
+        assert scrolls == [pane.row_of(7)]
+        # A step to another file: one rebuild, and still one scroll (not home, then away).
+        scrolls.clear()
+        pane.show("pkg/other.go", items())
+        pane.follow(1200, 1230)
+        assert pane.list.scroll_y == pane.row_of(11)
+        await settle(pilot, app)
+        assert pane.builds == builds + 1
+        assert scrolls == [pane.row_of(11)]
+        # A file whose notes are not on screen starts at the top.
+        pane.show("pkg/third.go", items())
+        pane.follow(1, 5)
+        await settle(pilot, app)
+        assert pane.list.scroll_y == 0
+
+
+@sync
+async def test_keys_move_and_post_jump_edit_delete():
     app = Host()
     async with app.run_test(size=(60, 40)) as pilot:
         pane = app.query_one(NotesPane)
-        pane.show(PATH, items)
+        pane.show(PATH, two_packs())
         await settle(pilot, app)
         pane.focus()
         await pilot.press("j")
@@ -179,15 +262,14 @@ async def test_keys_move_and_post_jump_edit_delete(tmp_path):
         await pilot.press("up", "up", "up")  # stops at the first
         assert pane.cursor == 0
         await pilot.pause()
-        mine, series = items[2].pack, items[0].pack
-        assert app.seen == [("jump", "m-mid", PATH, 50, 60), ("edit", "s-late", series), ("delete", "m-mid", mine)]
+        assert app.seen == [("jump", "m-mid", PATH, 50, 60), ("edit", "s-late", SERIES), ("delete", "m-mid", MINE)]
 
 
 @sync
-async def test_click_selects_and_moved_notes_jump_where_they_are_now(tmp_path):
-    moved = PaneNote(note("moved", 10, 12), "mine", 1, writable=True, status="moved", start=14, end=16)
-    lost = PaneNote(note("lost", 5, 6), "mine", 1, writable=True, status="orphan")
-    here = PaneNote(note("here", 30, 31), "series", 0)
+async def test_click_selects_and_moved_notes_jump_where_they_are_now():
+    moved = Placed(note("moved", 10, 12), "mine", 1, writable=True, status="moved", start=14, end=16)
+    lost = Placed(note("lost", 5, 6), "mine", 1, writable=True, status="orphan")
+    here = Placed(note("here", 30, 31), "series", 0)
     app = Host()
     async with app.run_test(size=(60, 40)) as pilot:
         pane = app.query_one(NotesPane)
@@ -196,9 +278,9 @@ async def test_click_selects_and_moved_notes_jump_where_they_are_now(tmp_path):
         await settle(pilot, app)
         assert [item.note.id for item in pane.items] == ["moved", "here", "lost"]  # orphans last
         text = "\n".join(pane_lines(app, 44))
-        assert "L14-L16 · mine · moved from L10" in text and "code not found" in text
+        assert "L14-L16 · mine · moved from L10" in text and "L5-L6 · mine · code not found" in text
         assert MOVED_GLYPHS[1] in text
-        await pilot.click(pane.entries[1].query_one(".note-entry--title"))
+        await pilot.click(pane.list, offset=(4, pane.row_of(1)))
         assert pane.cursor == 1 and app.focused is pane
         pane.select(0)
         await pilot.press("enter")
@@ -211,20 +293,21 @@ async def test_click_selects_and_moved_notes_jump_where_they_are_now(tmp_path):
 
 
 @sync
-async def test_language_switch_changes_rendered_text(tmp_path):
-    items = two_packs(tmp_path)
+async def test_language_switch_changes_rendered_text():
     app = Host()
     async with app.run_test(size=(60, 40)) as pilot:
         pane = app.query_one(NotesPane)
         pane.set_language("zh")
-        pane.show(PATH, items)
+        pane.show(PATH, two_packs())
         await settle(pilot, app)
         text = "\n".join(pane_lines(app, 44))
         assert "标题 m-mid" in text and "m-mid 的正文。" in text and "Title m-mid" not in text
+        builds = pane.builds
         pane.set_language("en")
         await settle(pilot, app)
         text = "\n".join(pane_lines(app, 44))
         assert "Title m-mid" in text and "Body of m-mid." in text and "的正文" not in text
+        assert pane.builds == builds and pane.entries[0].lang == "en"
 
 
 @sync
@@ -245,12 +328,12 @@ HOSTILE_BODY = "Clear \x1b[2J now \x9b2J and [bold red]loud[/] and [link=https:/
 
 
 @sync
-async def test_markup_and_control_sequences_render_inert(tmp_path):
+async def test_markup_and_control_sequences_render_inert():
     hostile = Note(
         id="evil", start=1, end=2, title=HOSTILE_TITLE, body=HOSTILE_BODY,
         tags=("[b]t[/b]", "\x1b[31mred"), author="[i]mallory\x07",
     )
-    item = PaneNote(hostile, "pack[bold]\x1b[5m", 0)
+    item = Placed(hostile, "pack[bold]\x1b[5m", 0)
     app = Host(width=60)
     async with app.run_test(size=(70, 40)) as pilot:
         pane = app.query_one(NotesPane)
@@ -261,6 +344,7 @@ async def test_markup_and_control_sequences_render_inert(tmp_path):
         flat = pane_text(app, 60)
         assert "Evil ␛]52;c;ZXZpbA==␇ [bold red]x[/bold red] [link=https://evil]y[/link]" in flat
         assert "Clear ␛[2J now <U+009B>2J and [bold red]loud[/] and [link=https://evil]click[/link]" in flat
+        assert "<script>alert(1)</script>" in flat  # raw HTML is shown, as text
         assert "[i]mallory␇" in text and "pack[bold]␛[5m" in text
         assert "#[b]t[/b] #␛[31mred" in text
         # No span on screen carries a link: the [link=...] text did not become one.
@@ -271,11 +355,64 @@ async def test_markup_and_control_sequences_render_inert(tmp_path):
         assert entry.title_content().spans == []
 
 
+BODY = """\
+## Where the pod goes
+
+The **scheduler** runs `Schedule()` for *one* pod; see [the design](https://example.com/design) or [a mail](mailto:someone@example.com).
+
+- filter the nodes
+- score them
+  1. spread
+  2. balance
+
+> a quoted remark
+
+```go
+func main() {
+\tprintln("hi")
+}
+```
+"""
+
+
 @sync
-async def test_long_chinese_paragraph_wraps_inside_a_narrow_pane(tmp_path):
+async def test_markdown_headings_lists_code_and_links():
+    item = Placed(note("md", 1, 2, body=BODY), "series", 0)
+    app = Host(width=50)
+    async with app.run_test(size=(60, 40)) as pilot:
+        pane = app.query_one(NotesPane)
+        pane.show(PATH, [item])
+        await settle(pilot, app)
+        rows = [row.rstrip() for row in pane_lines(app, 50)]
+        assert "▌   Where the pod goes" in rows  # the heading, without its ##
+        assert "▌   • filter the nodes" in rows and "▌   • score them" in rows
+        assert "▌     1. spread" in rows and "▌     2. balance" in rows  # nested, numbered
+        assert "▌   ▎ a quoted remark" in rows
+        assert "▌       println(\"hi\")" in rows  # code keeps its indentation (a tab)
+        heading = next(s for s in segments_of(app, "Where the pod goes", 50) if "Where" in s.text)
+        assert heading.style.bold
+        line = segments_of(app, "scheduler", 50)
+        code = next(s for s in line if s.text == "Schedule()")
+        plain = next(s for s in line if "runs" in s.text)
+        assert code.style.color != plain.style.color or code.style.bgcolor != plain.style.bgcolor
+        assert next(s for s in line if s.text == "scheduler").style.bold
+        # Links are drawn underlined, never as terminal hyperlinks; a click opens http(s) only.
+        link_row = next(i for i, row in enumerate(pane_lines(app, 50)) if "the design" in row)
+        link_segment = next(s for s in segments_of(app, "the design", 50) if "the design" in s.text)
+        assert link_segment.style.underline and not link_segment.style.link
+        x = pane_lines(app, 50)[link_row].index("the design")
+        await pilot.click(pane.list, offset=(x + 1, link_row))
+        assert app.opened == ["https://example.com/design"]
+        file_row = next(i for i, row in enumerate(pane_lines(app, 50)) if "a mail" in row)
+        await pilot.click(pane.list, offset=(pane_lines(app, 50)[file_row].index("a mail") + 1, file_row))
+        assert app.opened == ["https://example.com/design"] and app.focused is pane
+
+
+@sync
+async def test_long_chinese_paragraph_wraps_inside_a_narrow_pane():
     paragraph = "控制器通过 informer 监听对象变化，把键放进工作队列，再由工人协程取出并调谐到期望状态。" * 6
     title = "同步循环：kubelet 如何把期望状态落实到节点上的每一个容器"
-    item = PaneNote(Note(id="zh", start=1, end=9, title=title, body=paragraph + "\n\n第二段。"), "series", 0)
+    item = Placed(Note(id="zh", start=1, end=9, title=title, body=paragraph + "\n\n第二段。"), "series", 0)
     width = 24
     app = Host(width=width)
     async with app.run_test(size=(50, 60)) as pilot:
@@ -293,5 +430,50 @@ async def test_long_chinese_paragraph_wraps_inside_a_narrow_pane(tmp_path):
         compact = re.sub(r"\s+", "", shown)
         assert re.sub(r"\s+", "", paragraph) in compact  # every character made it, in order
         assert re.sub(r"\s+", "", title) in compact
-        body = pane.entries[0].query_one("Markdown")
-        assert body.region.width <= width and body.region.height > len(paragraph) * 2 // width
+        rows = [row for row in pane_lines(app, width) if row.strip("▌ ")]
+        assert len(rows) > cell_len(paragraph) // width  # it wrapped
+
+
+INLINE_CODE_ZH = (
+    "`main` 还是熟悉的四步:播种随机数、`app.NewKubeletCommand()` 建 cobra 命令、`logs.InitLogs()`、"
+    "`command.Execute()`。真正的启动链在`RunKubelet`里,最后`startKubelet`执行`go k.Run(podCfg.Updates())`。"
+)
+
+
+def test_inline_code_in_chinese_text_wraps_cleanly():
+    codes = re.findall(r"`([^`]+)`", INLINE_CODE_ZH)
+    # From 26 cells on, every unbreakable piece fits on a row (the widest, the last code span
+    # with the full stop glued to it, is 25 cells); narrower rows fold it by cells.
+    for width in range(26, 61):
+        rows = markdown_rows(INLINE_CODE_ZH, width)
+        texts = ["".join(text for text, _ in row) for row in rows]
+        assert all(cell_len(text) <= width for text in texts), width
+        # Every character, in order: only spaces at breaks may go.
+        assert "".join(texts).replace(" ", "") == INLINE_CODE_ZH.replace("`", "").replace(" ", "")
+        # An identifier in code is never cut when it fits on a row.
+        code_runs = ["".join(text for text, key in row if key[1] & CODE) for row in rows]
+        for code in codes:
+            for word in code.split(" "):
+                assert any(word in run for run in code_runs), (width, word, texts)
+        # No row starts with closing punctuation, and rows are filled: the next row's first
+        # unit did not fit in what the row left.
+        for text in texts[1:]:
+            assert text[0] not in "，。、:,)）", (width, texts)
+        for text, following in pairwise(texts):
+            first_unit = re.match(r"[\x21-\x7e]+[，。、]?|.[，。、]?", following).group()
+            assert cell_len(text) + cell_len(first_unit) + 1 > width - 1, (width, text, following)
+
+
+def test_wrap_breaks_at_spaces_and_around_cjk_only():
+    key = ("body", 0, None)
+    rows = wrap([("alpha beta gamma", key)], 11)
+    assert ["".join(t for t, _ in row) for row in rows] == ["alpha beta", "gamma"]
+    rows = wrap([("中文中文中文", key)], 5)
+    assert ["".join(t for t, _ in row) for row in rows] == ["中文", "中文", "中文"]
+    rows = wrap([("（括号）内容，结束。", key)], 6)
+    texts = ["".join(t for t, _ in row) for row in rows]
+    assert all(not text.startswith(("）", "，", "。")) and not text.endswith("（") for text in texts), texts
+    rows = wrap([("a" * 12, key)], 5)  # wider than a row: folded
+    assert ["".join(t for t, _ in row) for row in rows] == ["aaaaa", "aaaaa", "aa"]
+    rows = wrap([("one\ntwo", key)], 20)
+    assert ["".join(t for t, _ in row) for row in rows] == ["one", "two"]
