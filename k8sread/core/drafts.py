@@ -142,7 +142,7 @@ class Draft:
                 pass
             elif spec.name == "pid" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 pass
-            elif not isinstance(value, expected) or (isinstance(value, int) and (isinstance(value, bool) or value < 1)):
+            elif not isinstance(value, expected) or (expected is int and isinstance(value, int) and (isinstance(value, bool) or value < 1)):
                 raise ValueError(f"{spec.name} has the wrong type")
             values[spec.name] = value
         if values["end"] < values["start"]:
