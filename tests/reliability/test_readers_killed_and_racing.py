@@ -181,6 +181,6 @@ async def test_the_reader_saves_a_conflicting_edit_as_a_copy_and_says_so(tmp_pat
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.pause()
-        assert any("Someone changed this note meanwhile" in n.message for n in app._notifications)
+        assert any("Someone changed note n meanwhile (title)" in n.message and "saved beside it" in n.message for n in app._notifications)
     titles = sorted(n.title for n in Pack.open(mine.root).notes_for("pkg/a.go"))
     assert titles == ["originalours", "theirs"]
