@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from functools import lru_cache
 from itertools import groupby
+from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -245,14 +246,14 @@ class GoHighlighter(PlainText):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._source = text.encode("utf-8", "surrogatepass")
-        self._tree = None
+        self._tree: Any = None  # a tree_sitter.Tree once parse_full() has run
         self._cache: OrderedDict[int, dict[int, list[Span]]] = OrderedDict()
         self._generation = 0
         self._lock = threading.Lock()
         # An Event, not a flag on self: parse_full's read callback must not reach self (below).
         self._cancelled = threading.Event()
-        self._preview_parser = None
-        self._preview = None  # (first_row, end_row, tree) of the last preview parse
+        self._preview_parser: Any = None
+        self._preview: tuple[int, int, Any] | None = None  # (first_row, end_row, tree) of the last preview parse
 
     @property
     def full_parse_done(self) -> bool:
@@ -369,10 +370,10 @@ class GoHighlighter(PlainText):
                 names[start:stop] = [name] * (stop - start)
         spans: list[Span] = []
         pos = 0
-        for name, run in groupby(names):
+        for group, run in groupby(names):
             length = sum(1 for _ in run)
-            if name is not None:
-                spans.append((pos, pos + length, name))
+            if group is not None:
+                spans.append((pos, pos + length, group))
             pos += length
         return spans
 

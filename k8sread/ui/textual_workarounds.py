@@ -16,6 +16,7 @@ then no longer an lru_cache wrapper).
 from __future__ import annotations
 
 from functools import lru_cache, partial
+from typing import Any
 
 from textual._styles_cache import StylesCache
 
@@ -27,7 +28,7 @@ def apply() -> bool:
     global _applied
     if _applied:
         return True
-    method = StylesCache.__dict__.get("get_inner_outer")
+    method: Any = StylesCache.__dict__.get("get_inner_outer")
     wrapped = getattr(method, "__wrapped__", None)
     if wrapped is None or not hasattr(method, "cache_clear"):
         return False  # not the lru_cache we know: fixed upstream, or changed; do nothing
@@ -39,7 +40,7 @@ def apply() -> bool:
 
     get_inner_outer.__doc__ = wrapped.__doc__
     method.cache_clear()  # what the old cache already holds
-    StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign]
+    setattr(StylesCache, "get_inner_outer", get_inner_outer)  # noqa: B010  (mypy: a method is replaced)
     _applied = True
     return True
 

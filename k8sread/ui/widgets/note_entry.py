@@ -95,7 +95,7 @@ def wrap(pieces: list[tuple[str, Key]], width: int, rest_width: int | None = Non
     last_char = ""
     for text, key in pieces:
         for match in _ATOM.finditer(text):
-            kind = match.lastindex
+            kind = match.lastindex or 0
             atom = match.group()
             if kind == 1:  # spaces
                 if body:
@@ -157,7 +157,9 @@ def fold(text: str, width: int) -> list[str]:
     """`text` cut every `width` cells, spaces kept (code keeps its indentation)."""
     if _cells(text) <= width:
         return [text]
-    out, row, used = [], [], 0
+    out: list[str] = []
+    row: list[str] = []
+    used = 0
     for ch in text:
         size = _cells(ch)
         if used + size > width and row:

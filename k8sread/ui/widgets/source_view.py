@@ -877,10 +877,11 @@ class SourceView(ScrollView, can_focus=True):
         row = scroll_y + y
         width = self.size.width
         base = self.rich_style
-        wrapped = self._row_starts is not None
+        starts = self._row_starts
+        wrapped = starts is not None
         sub = 0
-        if wrapped:
-            row, sub = self._row_line(row) if row < self._row_starts[-1] else (len(self._lines), 0)
+        if starts is not None:
+            row, sub = self._row_line(row) if row < starts[-1] else (len(self._lines), 0)
         if row >= len(self._lines):
             strip = Strip.blank(width, base)
         else:
