@@ -44,6 +44,7 @@ from k8sread.core.source_tree import SourceTree
 from k8sread.core.trail_write import TrailAddition, add_to_trail, previous_import, text_ids_in_use
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+RARE = code_match.RARE_FILES
 TAG = "article"
 GO_LANGS = ("go", "golang")
 TIMEOUT = 30
@@ -297,11 +298,27 @@ class Context:
     neighbours: list[str]  # files the nearest placed blocks landed in
 
 
+# How articles write a Kubernetes path: as the tree has it, under vendor/ (a symlink to
+# staging/src/ for k8s.io modules), as an import path, or with the repository in front.
+_PATH_PREFIXES = ("github.com/kubernetes/kubernetes/", "k8s.io/kubernetes/", "kubernetes/", "vendor/", "src/")
+
+
+def _normalised_mention(mention: str) -> str:
+    mention = mention.strip("`'\"").removeprefix("./").lstrip("/")
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PATH_PREFIXES:
+            if mention.startswith(prefix):
+                mention, changed = mention[len(prefix) :], True
+    return mention
+
+
 def _path_score(path: str, mentions: list[str]) -> int:
     """How many trailing path components of `path` the best mention names (0: none)."""
     best = 0
     for mention in mentions:
-        mention = mention.strip("./`")
+        mention = _normalised_mention(mention)
         if mention and (path == mention or path.endswith("/" + mention)):
             best = max(best, mention.count("/") + 1)
     return best
@@ -323,7 +340,7 @@ def _distinguishing(choices: list[Candidate]) -> dict[int, set[str]]:
 
 
 def _symbol_names(choice: Candidate, index: TreeIndex) -> set[str]:
-    view = next((v for v in index._views.values() if v is not None and v.path == choice.path), None)
+    view = index.view_of(choice.path)
     if view is None:
         return set()
     for number in range(choice.region[0], choice.region[1] + 1):
@@ -509,9 +526,11 @@ def import_article(
         wanted = code_match.wanted_keys([b for b, code in zip(blocks, is_code) if code])
         index = TreeIndex(tree, wanted, progress=progress)
     report.index_seconds, report.files_indexed = index.seconds, len(index.paths)
-    matches: list[BlockMatch | None] = [code_match.match_block(block, index) if code else None for block, code in zip(blocks, is_code)]
     contexts = _contexts(article, blocks)
-    decided = _resolve(matches, contexts, index)
+    matches: list[BlockMatch | None] = [
+        code_match.match_block(block, index, _named_files(context, index)) if code else None for block, code, context in zip(blocks, is_code, contexts)
+    ]
+    decided = _resolve(matches, contexts, index, blocks)
     _build(report, article, blocks, is_code, matches, decided, tree, author)
     old = previous_import(pack, prefix) if pack is not None else None
     taken_texts = text_ids_in_use(pack) - set(old.text_ids) if (pack is not None and old is not None) else set()
@@ -541,13 +560,14 @@ def _contexts(article: Article, blocks: list[Block]) -> list[Context]:
     return contexts
 
 
-def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: TreeIndex) -> list[list[tuple[Candidate | None, str]]]:
+def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: TreeIndex, blocks: list[Block]) -> list[list[tuple[Candidate | None, str]]]:
     """Per block, per slot: the chosen candidate (None: cannot tell) and the reason. Unambiguous
     slots first; then, repeatedly, ambiguous ones with their neighbours' files as context."""
     decided: list[list[tuple[Candidate | None, str]]] = []
     for match in matches:
         slots = match.slots if match else []
-        decided.append([(slot.best, "") if not slot.ambiguous else (None, "") for slot in slots])
+        # Found only because the article names the file (its lines are everywhere): say so.
+        decided.append([(slot.best, "the article names its file" if slot.best.named and not slot.best.rarest <= RARE else "") if not slot.ambiguous else (None, "") for slot in slots])
     for _ in range(4):
         changed = False
         for number, match in enumerate(matches):
@@ -576,6 +596,22 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
             one = code_match.merged(chosen)
             match.slots = [Slot(one)]
             decided[number] = [(one, decided[number][0][1])]
+    # Declarations pasted as the file has them, one after the other with only blank lines
+    # between (a type and its methods, a run of one-line methods): one stretch of the file,
+    # one note. Declarations pasted together from apart (or across an elision) stay apart.
+    for number, match in enumerate(matches):
+        if match is None or len(decided[number]) < 2 or any(candidate is None for candidate, _ in decided[number]):
+            continue
+        groups: list[list[tuple[Candidate, str]]] = []
+        for candidate, why in decided[number]:
+            assert candidate is not None
+            if groups and _contiguous(groups[-1][-1][0], candidate, blocks[number], index):
+                groups[-1].append((candidate, why))
+            else:
+                groups.append([(candidate, why)])
+        if len(groups) < len(decided[number]):
+            decided[number] = [(code_match.merged([c for c, _ in group]) if len(group) > 1 else group[0][0], group[0][1]) for group in groups]
+            match.slots = [Slot(candidate) for candidate, _ in decided[number]]  # type: ignore[arg-type]
     # A link under the block that names another file than the one matched: do not overrule the
     # author; say so instead.
     for number, match in enumerate(matches):
@@ -586,6 +622,32 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
         if chosen is not None and _path_score(chosen.path, [permalink[0]]) == 0 and any(p.endswith("/" + permalink[0]) or p == permalink[0] for p in index.paths):
             decided[number][0] = (None, f"the code matches {chosen.where()} but the link under the block names {permalink[0]}")
     return decided
+
+
+def _contiguous(first: Candidate, second: Candidate, block: Block, index: TreeIndex) -> bool:
+    """The second part follows the first in the file with only blank lines between, and in the
+    block with no elision between."""
+    if first.path != second.path or second.start <= first.end:
+        return False
+    if any(e.kind == ELISION for e in block.entries[first.last + 1 : second.first]):
+        return False
+    view = index.view_of(first.path)
+    if view is None:
+        return False
+    return all(not view.keys[line] for line in range(first.end, second.start - 1))
+
+
+def _named_files(context: Context, index: TreeIndex) -> tuple[int, ...]:
+    """The files the block's comments, the link under it and the prose before it name."""
+    mentions = [*context.block_paths, *_mentions(context.before)]
+    if context.permalink:
+        mentions.append(context.permalink[0])
+    found: list[int] = []
+    for mention in mentions:
+        normalised = _normalised_mention(mention)
+        if "/" in normalised or normalised.endswith(".go"):
+            found += index.files_named(normalised)
+    return tuple(dict.fromkeys(found))
 
 
 def _neighbours(decided: list[list[tuple[Candidate | None, str]]], number: int) -> list[str]:
@@ -617,7 +679,9 @@ def _build(report, article, blocks, is_code, matches, decided, tree: SourceTree,
             weak = match.best_weak
             if match.status == "partial" and weak is not None:
                 entry.outcome = "partial"
-                if weak.coverage >= 0.8 and match.coverage == 0:
+                if match.reason:
+                    entry.reason = match.reason
+                elif weak.coverage >= 0.8 and match.coverage == 0:
                     entry.reason = f"too little code to place safely: its lines are in {weak.rarest} or more files (one is {weak.where()})"
                 else:
                     entry.reason = f"only {weak.code_matched} of {len(block.code_entries)} code lines match (best: {weak.where()})"

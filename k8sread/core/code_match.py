@@ -57,11 +57,15 @@ FUZZY_WEIGHT = 1.2
 FUZZY_MIN = 0.6
 RIVAL_SHARE = 0.85  # a candidate this close to the best one's score needs context to decide
 MIN_EVIDENCE = 3  # exact matches of distinctive lines a placement needs (short blocks: all of them)
+SEGMENT_SHARE = 0.5  # of a pasted declaration's code lines, the least a placement must explain
+SEGMENT_SHARE_SIGNED = 0.3  # ... when its declaration line matches exactly
 SHORT_BLOCK_PLACES = 5  # a short passage found whole in at most this many places is a candidate in each
 MAX_GAP_COST = 3.0
 
 _DELETE_WS = str.maketrans("", "", " \t\r\f\v\u00a0\u3000\ufeff")
 _DECL_START = re.compile(r"^(func|type|var|const|import)\b")
+# In a pasted block (not gofmt'd, maybe re-indented): a declaration, not a func literal `func() {`.
+_BLOCK_DECL = re.compile(r"^(?:func\s+[\w(]|type\s+\w|var\s+[\w(]|const\s+[\w(])")
 # Lines in nearly every Go file (keys: whitespace removed); they never find a candidate alone.
 _COMMON_KEYS = frozenset(
     ["}", ")", "{", "})", "},", "}()", "])", "),", "(", "return", "returnnil", "returnerr", "returnfalse", "returntrue"]
@@ -295,6 +299,7 @@ class TreeIndex:
         self.paths = paths
         self.postings: dict[str, list[int]] = {}
         self._views: dict[int, FileView | None] = {}
+        self._by_name: dict[str, list[int]] | None = None
         # Compared as UTF-8 bytes: decoding 80 MB of Go only to compare lines would triple the time.
         by_bytes = {key.encode("utf-8", "surrogatepass"): key for key in wanted if key}
         wanted_bytes = set(by_bytes)
@@ -354,8 +359,23 @@ class TreeIndex:
             return None
         return source.text.encode("utf-8", "surrogatepass").translate(None, b" \t\r\f\v").split(b"\n")
 
+    def files_named(self, mention: str) -> list[int]:
+        """The files a path in an article can mean: the path itself, or a file ending in it
+        (`proxier.go`, `iptables/proxier.go`); none when it fits more than a few."""
+        if self._by_name is None:
+            self._by_name = {}
+            for number, path in enumerate(self.paths):
+                self._by_name.setdefault(path.rsplit("/", 1)[-1], []).append(number)
+        mention = mention.strip("/")
+        found = [n for n in self._by_name.get(mention.rsplit("/", 1)[-1], []) if self.paths[n] == mention or self.paths[n].endswith("/" + mention)]
+        return found if len(found) <= 3 else []
+
     def files_holding(self, key: str) -> list[int]:
         return self.postings.get(key, [])
+
+    def view_of(self, path: str) -> FileView | None:
+        """The FileView of a path already looked at (None for a file no candidate came from)."""
+        return next((view for view in self._views.values() if view is not None and view.path == path), None)
 
     def view(self, number: int) -> FileView | None:
         if number not in self._views:
@@ -404,6 +424,7 @@ class Candidate:
     start: int = 0  # 1-based, inclusive
     end: int = 0
     symbol_start: bool = False  # the match begins at the declaration's first line
+    named: bool = False  # looked at because the article names the file
 
     @property
     def first(self) -> int:
@@ -453,6 +474,7 @@ class BlockMatch:
     coverage: float  # share of the block's code lines the slots explain
     evidence: int
     best_weak: Candidate | None = None  # the best candidate that was not good enough (for the report)
+    reason: str = ""  # why a partial match was not placed, when it is not the usual one
 
 
 def _points(block: Block, view: FileView) -> list[tuple[int, int]]:
@@ -755,11 +777,13 @@ def _blank_edge(view: FileView, line: int, step: int, count: int, region: tuple[
     return line
 
 
-def candidates_for(block: Block, index: TreeIndex) -> list[Candidate]:
-    """Every place (file and declaration) that explains part of the block, scored."""
+def candidates_for(block: Block, index: TreeIndex, named: tuple[int, ...] = ()) -> list[Candidate]:
+    """Every place (file and declaration) that explains part of the block, scored. Files are
+    found by the block's rarer lines; `named` files (the article names them) are looked at
+    even when every line of the block is common (generated code, copied in fifty places)."""
     meaningful = [e for e in block.entries if e.kind != ELISION and e.meaningful]
     holders: dict[str, int] = {}
-    votes: dict[int, int] = {}
+    votes: dict[int, int] = {number: 1000 for number in named}
     for entry in meaningful:
         for key in {entry.key, entry.full}:
             files = index.files_holding(key)
@@ -785,14 +809,16 @@ def candidates_for(block: Block, index: TreeIndex) -> list[Candidate]:
         for i, j in _points(block, view):
             by_region.setdefault(view.region(j)[0], []).append((i, j))
         for points in by_region.values():
-            if not any(holders.get(block.entries[i].key, holders.get(block.entries[i].full, POSTINGS_CAP + 1)) <= RARE_FILES for i, _ in points):
+            if number not in named and not any(holders.get(block.entries[i].key, holders.get(block.entries[i].full, POSTINGS_CAP + 1)) <= RARE_FILES for i, _ in points):
                 continue
             _, first, last = view.region(points[0][1])
             score, chain = _chain(block, view, points, skip_cost, elisions)
             if not chain or score <= 0:
                 continue
             pairs = _fill(block, view, chain, (first, last))
-            found.append(_candidate(block, view, pairs, (first, last), holders))
+            candidate = _candidate(block, view, pairs, (first, last), holders)
+            candidate.named = number in named
+            found.append(candidate)
     found.sort(key=lambda c: (-c.score, c.path, c.start))
     return found
 
@@ -812,9 +838,49 @@ def _complete(block: Block, candidate: Candidate) -> bool:
     return bool(shown) and candidate.evidence >= len(shown) and candidate.coverage >= 0.8 and candidate.first == 0
 
 
-def match_block(block: Block, index: TreeIndex) -> BlockMatch:
-    candidates = candidates_for(block, index)
-    good = [c for c in candidates if acceptable(block, c)]
+def segments(block: Block) -> list[tuple[int, int]]:
+    """The block cut at its top-level declarations (entry ranges, inclusive): each `func`,
+    `type`, `var` or `const` at the block's outermost indentation starts one, with the comments
+    right above it. A block with none (a passage from inside a function) is one segment."""
+    entries = block.entries
+    code = [e for e in entries if e.kind == CODE]
+    if not code:
+        return [(0, len(entries) - 1)] if entries else []
+    outer = min(_indent_width(e.text) for e in code)
+    # `var x` or `type t` inside a function body is a statement: they cut only a block that
+    # starts with a declaration. `func name(` exists only at the top level.
+    top_level = bool(_BLOCK_DECL.match(code[0].text.lstrip()))
+    starts = [0]
+    for i, entry in enumerate(entries):
+        text = entry.text.lstrip()
+        if i and entry.kind == CODE and _indent_width(entry.text) == outer and _BLOCK_DECL.match(text) and (top_level or text.startswith("func")):
+            first = i
+            while first > starts[-1] and entries[first - 1].kind == COMMENT:
+                first -= 1
+            if first > starts[-1]:
+                starts.append(first)
+    return [(a, b - 1) for a, b in zip(starts, [*starts[1:], len(entries)])]
+
+
+def _indent_width(text: str) -> int:
+    width = 0
+    for char in text:
+        if char == "\t":
+            width += 4
+        elif char == " ":
+            width += 1
+        else:
+            break
+    return width
+
+
+def match_block(block: Block, index: TreeIndex, named: tuple[int, ...] = ()) -> BlockMatch:
+    """The placements of a block: per declaration it pastes (k8sread.core.code_match.segments),
+    the best candidate explaining at least half of that declaration's code, with its rivals.
+    A candidate explaining a few lines of it (code from another version that happens to share
+    them with other files) is not one."""
+    candidates = candidates_for(block, index, named)
+    good = [c for c in candidates if acceptable(block, c) or (c.named and _complete(block, c))]
     code_total = len(block.code_entries) or 1
     if not good:
         complete = [c for c in candidates if _complete(block, c)]
@@ -823,17 +889,45 @@ def match_block(block: Block, index: TreeIndex) -> BlockMatch:
         weak = candidates[0] if candidates else None
         status = "partial" if weak is not None and weak.evidence >= 2 else "absent"
         return BlockMatch([], status, 0.0, weak.evidence if weak else 0, weak)
-    chosen = _schedule(good)
     slots: list[Slot] = []
-    for best in chosen:
-        rivals = [c for c in good if c is not best and c.overlaps(best) >= 0.5 and c.score >= RIVAL_SHARE * best.score and (c.path, c.start) != (best.path, best.start)]
+    for first, last in segments(block):
+        shown = sum(1 for e in block.entries[first : last + 1] if e.kind == CODE) or 1
+        head = next((i for i in range(first, last + 1) if block.entries[i].kind == CODE), None)
+        signature = head if head is not None and _BLOCK_DECL.match(block.entries[head].text.lstrip()) else None
+        mine = [c for c in good if _inside(c, first, last) and _explains(c, shown, signature)]
+        if not mine:
+            continue
+        best = max(mine, key=lambda c: (c.score, -c.fuzzy))
+        rivals = [
+            c
+            for c in mine
+            if c is not best and c.score >= RIVAL_SHARE * best.score and (c.path, c.start) != (best.path, best.start) and _explains_as_much(block, c, best)
+        ]
         slots.append(Slot(best, rivals))
+    if not slots:
+        why = f"its lines match only pieces of declarations (the most in {good[0].where()}): code from another version, not placed"
+        return BlockMatch([], "partial", 0.0, max(c.evidence for c in good), good[0], why)
     covered = sum(slot.best.code_matched for slot in slots)
     evidence = sum(slot.best.evidence for slot in slots)
     coverage = covered / code_total
     if coverage < 0.5 and evidence < 8:
-        return BlockMatch([], "partial", coverage, evidence, chosen[0])
+        return BlockMatch([], "partial", coverage, evidence, slots[0].best)
     return BlockMatch(slots, "placed", coverage, evidence)
+
+
+def _explains(candidate: Candidate, shown: int, signature: int | None) -> bool:
+    """Enough of a pasted declaration (`shown` code lines) is this candidate's: half of it, or
+    (the same declaration at another version) its declaration line exactly and a good part."""
+    share = candidate.code_matched / shown
+    if share >= SEGMENT_SHARE:
+        return True
+    return signature is not None and share >= SEGMENT_SHARE_SIGNED and any(p.entry == signature and p.how == "exact" for p in candidate.pairs)
+
+
+def _inside(candidate: Candidate, first: int, last: int) -> bool:
+    """Most of the candidate's matches fall in entries first..last."""
+    inside = sum(1 for p in candidate.pairs if first <= p.entry <= last)
+    return inside * 2 > len(candidate.pairs)
 
 
 def merged(parts: list[Candidate]) -> Candidate:
@@ -855,27 +949,13 @@ def merged(parts: list[Candidate]) -> Candidate:
     )
 
 
-def _schedule(candidates: list[Candidate]) -> list[Candidate]:
-    """The non-overlapping set of candidates (by block lines) with the highest total score."""
-    ordered = sorted(candidates, key=lambda c: (c.last, c.first, -c.score))
-    ends = [c.last for c in ordered]
-    best = [0.0] * (len(ordered) + 1)
-    take = [False] * len(ordered)
-    for k, candidate in enumerate(ordered):
-        before = bisect.bisect_left(ends, candidate.first, 0, k)
-        with_it = best[before] + candidate.score
-        if with_it > best[k]:
-            best[k + 1], take[k] = with_it, True
-        else:
-            best[k + 1] = best[k]
-    chosen: list[Candidate] = []
-    k = len(ordered)
-    while k > 0:
-        if take[k - 1]:
-            candidate = ordered[k - 1]
-            chosen.append(candidate)
-            k = bisect.bisect_left(ends, candidate.first, 0, k - 1)
-        else:
-            k -= 1
-    chosen.reverse()
-    return chosen
+def _explains_as_much(block: Block, rival: Candidate, best: Candidate) -> bool:
+    """A rival must match what the best match matches: two of the block's distinctive lines, or
+    its declaration line (`func (m *Broadcaster) Watch()` is not `WatchWithPrefix`), that only
+    the best one has settle it; one changed line may be a version difference, and leaves the
+    choice to the article's context."""
+    mine = {p.entry for p in best.pairs if p.how == "exact" and block.entries[p.entry].meaningful}
+    theirs = {p.entry for p in rival.pairs if p.how == "exact"}
+    missing = mine - theirs
+    declares = any(_DECL_START.match(block.entries[i].text.lstrip()) for i in missing)
+    return len(missing) <= 1 and not declares

@@ -443,3 +443,47 @@ def test_accuracy_on_kubernetes_1_22():
             total[key] = total.get(key, 0) + value
     assert total["wrong"] == 0, total
     assert total["exact"] >= 0.9 * total["code"], total
+
+
+NEWER_RUN = """```go
+func (s *Server) Start(ctx context.Context, opts StartOptions) error {
+	if opts.Port == 0 {
+		return fmt.Errorf("no port given")
+	}
+	listener, err := listenWithBacklog(opts.Port, opts.Backlog)
+	if err != nil {
+		return fmt.Errorf("listen on %d: %w", s.port, err)
+	}
+	s.logger.Info("listening", "addr", listener.Addr())
+	s.metrics.Register(listener)
+	defer listener.Close()
+	go s.serveForever(listener)
+	<-ctx.Done()
+	s.logger.Info("stopped")
+	return nil
+}
+```
+"""
+
+
+def test_code_from_another_version_sharing_only_pieces_is_not_placed(tree):
+    # Two lines of Run survive in this rewrite, and `defer listener.Close()` everywhere: a
+    # candidate explaining a few lines of a declaration is not where the declaration is.
+    report = run(NEWER_RUN, tree)
+    block = report.blocks[0]
+    assert block.placed == [] and block.outcome in ("partial", "text")
+    assert report.failed == (block.outcome == "partial")
+
+
+def test_code_copied_in_many_files_lands_only_where_the_article_says(tmp_path):
+    root = tmp_path / "gen"
+    body = "package v{n}\n\n// Resource takes an unqualified resource and returns a Group qualified GroupResource.\nfunc Resource(resource string) schema.GroupResource {\n\treturn SchemeGroupVersion.WithResource(resource).GroupResource()\n}\n"
+    for n in range(45):  # in more files than any line is looked up in
+        (root / "pkg" / "apis" / f"group{n}" / "v1").mkdir(parents=True)
+        (root / "pkg" / "apis" / f"group{n}" / "v1" / "register.go").write_text(body.replace("{n}", str(n)))
+    tree = SourceTree.open(root)
+    block = "```go\nfunc Resource(resource string) schema.GroupResource {\n\treturn SchemeGroupVersion.WithResource(resource).GroupResource()\n}\n```\n"
+    assert placements(run(block, tree)) == [[]]
+    report = run("`pkg/apis/group7/v1/register.go` 里：\n\n" + block, tree)
+    assert placements(report) == [[("pkg/apis/group7/v1/register.go", 4, 6)]]
+    assert report.blocks[0].placed[0].why == "the article names its file"
