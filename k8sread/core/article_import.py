@@ -41,7 +41,7 @@ from k8sread.core.note import Note, NoteError, now
 from k8sread.core.pack import Pack
 from k8sread.core.placement import anchored
 from k8sread.core.source_tree import SourceTree
-from k8sread.core.trail_write import TrailAddition, add_to_trail, previous_import, text_ids_in_use
+from k8sread.core.trail_write import TrailAddition, add_to_trail, previous_import, save_replacing, text_ids_in_use
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 RARE = code_match.RARE_FILES
@@ -784,22 +784,25 @@ def _is_location(text: str, path: str) -> bool:
 
 def _write(report: ImportReport, pack: Pack, addition: TrailAddition) -> None:
     old = previous_import(pack, report.prefix)
-    ours = {n.id for n in report.notes} | {c.id for c in report.comments}
-    taken = {note.id for path in pack.files() for note in pack.notes_for(path)} - set(old.note_ids) - {i for i in _comment_ids(pack, old.note_ids)}
-    clash = sorted(ours & taken)
+    old_ids = [*old.note_ids, *_comment_ids(pack, old.note_ids)]
+    where = {p.note.id: p.candidate.path for b in report.blocks for p in b.placed}
+    where |= {c.id: p.candidate.path for b in report.blocks for p in b.placed for c in p.comments}
+    taken = {note.id for path in pack.files() for note in pack.notes_for(path)} - set(old_ids)
+    clash = sorted(set(where) & taken)
     if clash:
         raise K8sreadError(f"pack {pack.name} already has notes {', '.join(clash[:5])} from elsewhere; import with another --id-prefix")
-    for placed in (p for b in report.blocks for p in b.placed):
-        pack.upsert(placed.candidate.path, placed.note)
-        for comment in placed.comments:
-            pack.upsert(placed.candidate.path, comment)
-    for note_id in [*old.note_ids, *_comment_ids(pack, old.note_ids)]:
-        if note_id in ours:
-            continue
+    # What an earlier import of this article wrote and this one does not write to the same
+    # file goes first (a note whose code moved to another file would otherwise exist twice).
+    for note_id in old_ids:
         found = pack.find(note_id)
-        if found is not None:
+        if found is not None and where.get(note_id) != found[0]:
             pack.delete(found[0], note_id)
-            report.removed.append(note_id)
+            if note_id not in where:
+                report.removed.append(note_id)
+    for placed in (p for b in report.blocks for p in b.placed):
+        save_replacing(pack, placed.candidate.path, placed.note)
+        for comment in placed.comments:
+            save_replacing(pack, placed.candidate.path, comment)
     report.pack = add_to_trail(pack, addition, key=report.prefix)
 
 

@@ -79,7 +79,7 @@ class _Declarations:
         return symbol.name if symbol else None
 
 
-def _entries(section: Section) -> list[Item | TextStep]:
+def section_entries(section: Section) -> list[Item | TextStep]:
     items = sorted(section.items, key=lambda item: (item.number is None, item.number or 0))
     entries: list[Item | TextStep] = list(items)
     for number, text in section.texts:
@@ -140,7 +140,7 @@ def render_article(doc: Document) -> str:
     declarations = _Declarations(doc)
     for section in doc.sections:
         out += [f"## {markdown_text(section.title)}", ""]
-        for entry in _group(_entries(section), doc, declarations):
+        for entry in _group(section_entries(section), doc, declarations):
             if isinstance(entry, TextStep):
                 title = one_line(localized(entry.title, doc.lang))
                 body = localized(entry.body, doc.lang).strip("\n")

@@ -19,6 +19,7 @@ from typing import Any
 from k8sread.core import tomlfmt
 from k8sread.core.atomic import atomic_write_text, file_lock
 from k8sread.core.errors import K8sreadError, PackFileError
+from k8sread.core.note import Note
 from k8sread.core.pack import META_FILE, Pack, parse_meta, read_toml
 from k8sread.core.paths import cache_dir
 from k8sread.core.trail import TEXT_STEP, Trail
@@ -129,3 +130,10 @@ def render_meta(data: dict[str, Any]) -> str:
         else:
             head += tomlfmt.assignments({key: item})
     return "\n".join(["\n".join(head) + "\n", *sections, *arrays]).rstrip("\n") + "\n"
+
+
+def save_replacing(pack: Pack, source_path: str, note: Note) -> Note:
+    """Save an imported note over the one an earlier import of the same source saved under its
+    id (an edit of that note, so the write path replaces it rather than keeping a copy)."""
+    current = next((existing for existing in pack.notes_for(source_path) if existing.id == note.id), None)
+    return pack.upsert(source_path, note, base=current)

@@ -356,6 +356,12 @@ def test_a_written_pack_reads_back_as_a_trail_and_a_second_import_replaces_the_f
     toml = (pack.root / "pack.toml").read_text()
     assert 'import = "test-article"' in toml and "[[texts]]" in toml
 
+    # The same article again: the same notes, replaced in place (no conflict copies).
+    run(article, tree, pack)
+    again = Pack.open(pack.root)
+    assert {n.id for n in again.notes_for("pkg/server/server.go")} == {"test-article-1", "test-article-1-c1", "test-article-1-c2"}
+    assert Trail.from_pack(again).steps == trail.steps
+
     # The article changes: its first block goes. Importing again replaces, never duplicates.
     shorter = article.split("## 配置")[0].replace("```go\nfunc (s *Server) Run", "```console\nfunc (s *Server) Run")
     run(shorter, tree, pack)
