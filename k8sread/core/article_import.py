@@ -591,9 +591,9 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
         parts = [candidate for candidate, _ in decided[number]]
         if match is None or permalink is None or len(parts) < 2 or any(p is None for p in parts):
             continue
-        chosen = [p for p in parts if p is not None]
-        if len({p.path for p in chosen}) == 1 and _path_score(chosen[0].path, [permalink[0]]) and (min(p.start for p in chosen), max(p.end for p in chosen)) == permalink[1:]:
-            one = code_match.merged(chosen)
+        found = [p for p in parts if p is not None]
+        if len({p.path for p in found}) == 1 and _path_score(found[0].path, [permalink[0]]) and (min(p.start for p in found), max(p.end for p in found)) == permalink[1:]:
+            one = code_match.merged(found)
             match.slots = [Slot(one)]
             decided[number] = [(one, decided[number][0][1])]
     # Declarations pasted as the file has them, one after the other with only blank lines

@@ -52,7 +52,7 @@ class Excerpt:
 
     def ranges(self) -> list[tuple[int, int]]:
         """The lines shown, joined where they touch or overlap."""
-        spans = sorted((item.where.start, item.where.end) for item in self.items if item.where.placed)  # type: ignore[misc]
+        spans = sorted((item.where.start, item.where.end) for item in self.items if item.where.start is not None and item.where.end is not None)
         merged: list[tuple[int, int]] = []
         for start, end in spans:
             if merged and start <= merged[-1][1] + 1:
