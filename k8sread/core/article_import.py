@@ -241,6 +241,7 @@ def fetch(url: str, *, progress: Callable[[str], None] | None = None) -> tuple[s
     except ValueError as error:
         raise K8sreadError(f"cannot fetch {url}: {error}") from None
     data = b"".join(chunks)
+    say(f"fetched {url} ({len(data) // 1024} KiB)")
     try:
         text = data.decode(charset, errors="strict")
     except (UnicodeDecodeError, LookupError):
