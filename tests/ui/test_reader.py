@@ -344,8 +344,16 @@ async def test_small_terminal_layout(reader_tree):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         view = app.query_one(SourceView)
-        assert view.size.width >= 30
-        await pilot.press("ctrl+b", "ctrl+n")
+        tree = app.query_one("#tree")
+        # Reading: the tree is folded to a rail, the code has the room.
+        assert view.size.width >= 50 and not tree.display
+        await pilot.press("ctrl+b")  # into the tree: it unfolds and has the focus
+        await pilot.pause()
+        assert tree.display and tree.has_focus
+        await pilot.press("ctrl+b")  # back to the code: it folds again
+        await pilot.pause()
+        assert not tree.display and view.has_focus
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert view.size.width >= 70
         await pilot.resize_terminal(40, 10)

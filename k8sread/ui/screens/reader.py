@@ -30,6 +30,7 @@ from k8sread.ui.widgets.file_tree import FileTree
 from k8sread.ui.widgets.notes_pane import NotesPane
 from k8sread.ui.widgets.reader_header import Banner, ReaderHeader
 from k8sread.ui.widgets.source_view import SourceView
+from k8sread.ui.widgets.tree_rail import TreeRail
 
 if TYPE_CHECKING:
     from k8sread.ui.app import ReaderApp
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 PANE_STEP = 4
 NARROW_WIDTH = 100
 PANE_MIN, PANE_MAX = 16, 80
+# Kubernetes lines are long and deeply indented: while you read, the code keeps this many
+# columns, the tree folds to a one-column rail (it comes back when it has the focus) and the
+# notes pane takes what is left, down to NOTES_MIN.
+CODE_COLUMNS = 80
+GUTTER_AND_SCROLLBAR = 10
+NOTES_MIN = 28
 SAVE_EVERY = 3  # seconds: a moved cursor is written at most this late
 
 
@@ -51,7 +58,7 @@ class ReaderScreen(Screen[None]):
         self.index_status = "loading symbol index"
         self.show_hidden = False
         self.tree_width = 32
-        self.notes_width = 44
+        self.notes_width: int | None = None  # None: as wide as the code's 80 columns allow, at most 44
         self._finder_index: Any = None
         self._position_dirty = False
 
@@ -68,6 +75,7 @@ class ReaderScreen(Screen[None]):
         yield Banner(self.banner_text or "", id="banner", classes="" if self.banner_text else "-hidden")
         yield ComponentMap(id="component-map")
         with Horizontal(id="main"):
+            yield TreeRail("▸\n", id="rail")
             yield FileTree(self.reader.tree.name, id="tree")
             yield SourceView(id="source", keymap=keymap)
             yield NotesPane(id="notes")
@@ -124,6 +132,8 @@ class ReaderScreen(Screen[None]):
             self._update_map()
         if update.focus_source:
             view.focus()
+        if update.shown is not None:
+            self._apply_widths()
         for notice in update.notices:
             self.app.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
         return update.ok
@@ -137,10 +147,35 @@ class ReaderScreen(Screen[None]):
             header.status = label
 
     def _apply_widths(self, width: int | None = None) -> None:
-        # Under 100 columns the code needs the room: the side panes take less of it.
-        narrow = (self.size.width if width is None else width) < NARROW_WIDTH
-        self.query_one("#tree").styles.width = min(self.tree_width, 20) if narrow else self.tree_width
-        self.query_one("#notes").styles.width = min(self.notes_width, 26) if narrow else self.notes_width
+        """Lay the panes out for `width` columns: the code first (CODE_COLUMNS), then the
+        notes, then the tree, which folds to a rail while the reader is in the code."""
+        width = self.size.width if width is None else width
+        narrow = width < NARROW_WIDTH
+        tree = self.query_one("#tree")
+        notes = self.query_one("#notes")
+        if self.notes_width is not None:
+            notes_width = self.notes_width
+        elif self.reader.current_path is None:
+            notes_width = 26 if narrow else 44  # no code to make room for
+        else:
+            notes_width = max(NOTES_MIN, min(44, width - CODE_COLUMNS - GUTTER_AND_SCROLLBAR - 2))
+            if narrow:
+                notes_width = min(notes_width, 26)
+        notes.styles.width = notes_width
+        tree_width = min(self.tree_width, 20) if narrow else self.tree_width
+        tree.styles.width = tree_width
+        room_with_tree = width - (tree_width + 1) - (notes_width + 1) - GUTTER_AND_SCROLLBAR
+        folded = not tree.has_focus and self.reader.current_path is not None and room_with_tree < CODE_COLUMNS
+        tree.display = not folded
+        self.query_one("#rail").display = folded
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The tree comes back when it has the focus, and folds again once you read.
+        self._apply_widths()
+
+    @on(TreeRail.Clicked)
+    def _rail_clicked(self) -> None:
+        self.action_toggle_tree()
 
     def on_resize(self, event: events.Resize) -> None:
         # The event's size: self.size can still say the size before this resize.
@@ -482,8 +517,16 @@ class ReaderScreen(Screen[None]):
     # ---- panes -----------------------------------------------------------------------
 
     def action_toggle_tree(self) -> None:
-        tree = self.query_one("#tree")
-        tree.display = not tree.display
+        """Into the tree (unfolding it), or back to the code."""
+        tree = self.query_one(FileTree)
+        if tree.has_focus:
+            self.query_one(SourceView).focus()
+        else:
+            tree.display = True
+            self.query_one("#rail").display = False
+            tree.focus()
+            if self.reader.current_path:
+                tree.reveal(self.reader.current_path)
 
     def action_toggle_notes(self) -> None:
         notes = self.query_one("#notes")
@@ -493,7 +536,8 @@ class ReaderScreen(Screen[None]):
         if pane == "tree":
             self.tree_width = max(PANE_MIN, min(PANE_MAX, self.tree_width + direction * PANE_STEP))
         else:
-            self.notes_width = max(PANE_MIN, min(PANE_MAX, self.notes_width + direction * PANE_STEP))
+            current = self.notes_width if self.notes_width is not None else int(self.query_one("#notes").styles.width.value)  # type: ignore[union-attr]
+            self.notes_width = max(PANE_MIN, min(PANE_MAX, current + direction * PANE_STEP))
         self._apply_widths()
 
     def action_toggle_hidden(self) -> None:
