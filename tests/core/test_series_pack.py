@@ -217,6 +217,26 @@ def code_line(text):
     return " ".join(text.replace("`", "").strip().lstrip("/").split()).lower()
 
 
+def test_comment_helpers_catch_a_copied_line():
+    # A comment that repeats a line of Go, with or without its comment marker or backticks, is caught.
+    assert code_line("\t\t// start the pod worker goroutine if it doesn't exist") == code_line("Start the pod worker goroutine if it doesn't exist")
+    assert code_line("\tpodUpdates = make(chan podWork, 1)") == code_line("`podUpdates = make(chan podWork, 1)`")
+    assert code_line("Capacity 1: at most one piece of work in flight per Pod") != code_line("\tpodUpdates = make(chan podWork, 1)")
+
+
+def test_line_comments_reach_the_issue_14_size(series):
+    _, notes, trail = series
+    comments = all_comments(notes)
+    per_component = Counter()
+    for path, _ in comments:
+        component = trail.component_for_path(path)
+        per_component[component.id if component else None] += 1
+    assert per_component[None] == 0, "line comments on files no component owns"
+    short = {c: per_component[c] for c in COMPONENTS if per_component[c] < MIN_COMMENTS_PER_COMPONENT}
+    assert short == {}, f"fewer than {MIN_COMMENTS_PER_COMPONENT} line comments: {short}"
+    assert len(comments) >= MIN_COMMENTS
+
+
 def test_every_comment_is_short_bilingual_and_agrees(series):
     _, notes, _ = series
     bad = []
