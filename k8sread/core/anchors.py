@@ -38,13 +38,17 @@ Landing on the wrong code is worse than an orphan, so every search step refuses 
 A note that carries no fingerprint (a pack written before anchors existed) is "unanchored":
 shown at its stored lines when they are inside the file, else an orphan; `k8sread check`
 warns about it and `--fix` computes its anchor from the current tree.
+
+Every search is on a work budget (`Budget`): a note whose search would cost more than
+NOTE_BUDGET, or that comes after its file's notes spent FILE_BUDGET, is an orphan whose reason
+says so. Work is counted, not timed, so the answer never depends on how busy the machine is.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -64,6 +68,15 @@ MIN_CONTEXT_SCORE = 1.0  # one meaningful context line (or four trivial ones) mu
 MAX_FUZZY_STARTS = 40
 COMMON_LINE_LIMIT = 50  # lines this frequent in the file cast no vote for a fuzzy start
 NO_HINT_SCAN_RADIUS = 2000
+# The work budget, in units of about one line looked at (hashed, normalised or compared), one
+# comparison inside difflib, or CALL per helper call; a unit is 0.05-0.15 µs. A stranger's
+# anchor could ask for a 30,000-line block at every line of a ±2000-line window (26 s for one
+# note; 5000 such notes fit in 1 MB). Honest notes cost their length when unchanged; the 122
+# notes of the series pack, each shifted and edited so that all of them are found by fuzzy
+# matching, cost 18,600 units on average, 122,000 at most, 189,000 for the costliest file.
+NOTE_BUDGET = 1_000_000
+FILE_BUDGET = 3_000_000
+BUDGET_REASON = "anchor search budget exceeded"
 
 EXACT = "exact"
 MOVED = "moved"
@@ -129,6 +142,7 @@ class TextIndex:
 
     def __init__(self, lines: Sequence[str]):
         self.lines = list(lines)
+        self._normalised_on_the_fly = 0
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -152,6 +166,11 @@ class TextIndex:
     def normalised(self, start: int, end: int) -> list[str]:
         if "norm" in self.__dict__:
             return self.norm[start - 1 : end]
+        # Once more lines were normalised on the fly than the file has, normalise it once:
+        # a search that hashes a long block at many starts then only joins and hashes.
+        self._normalised_on_the_fly += end - start + 1
+        if self._normalised_on_the_fly > len(self.lines):
+            return self.norm[start - 1 : end]
         return [normalise(line) for line in self.lines[start - 1 : end]]
 
     def fingerprint_at(self, start: int, count: int) -> str | None:
@@ -163,6 +182,33 @@ class TextIndex:
 
 def as_index(lines: Sequence[str] | TextIndex) -> TextIndex:
     return lines if isinstance(lines, TextIndex) else TextIndex(lines)
+
+
+class Budget:
+    """Work left for the notes of one file (`resolve_all` shares one between them).
+
+    Each note may also spend at most NOTE_BUDGET of it; a note that runs out is an orphan with
+    BUDGET_REASON, and so is every note searched after the file's budget is gone."""
+
+    def __init__(self, units: int = FILE_BUDGET, per_note: int = NOTE_BUDGET) -> None:
+        self.left = units
+        self.per_note = per_note
+        self.spent = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
+class _OverBudget(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What one call of a helper costs beyond the lines it touches (slicing, a generator, a hash
+# object): without it, a million one-line checks would count as a million units but take 2 s.
+CALL = 20
 
 
 # ---- resolving ------------------------------------------------------------------------
@@ -227,15 +273,28 @@ def _orphan(reason: str) -> Resolution:
     return Resolution(ORPHAN, None, None, None, 0.0, reason)
 
 
+class _Symbols:
+    """A file's symbols, and the same by name: shared by all the notes of the file, so a
+    note does not cost a pass over thousands of declarations just to find its own."""
+
+    def __init__(self, symbols: Sequence[Symbol] | None):
+        self.all = list(symbols or ())
+        self.by_name: dict[str, list[Symbol]] = defaultdict(list)
+        for symbol in self.all:
+            self.by_name[symbol.name].append(symbol)
+
+
 class _Resolver:
-    def __init__(self, start: int, end: int, anchor: _Anchor, index: TextIndex, symbols: Sequence[Symbol] | None):
+    def __init__(self, start: int, end: int, anchor: _Anchor, index: TextIndex, symbols: _Symbols, budget: Budget):
         self.start = start
         self.end = end
         self.count = end - start + 1
         self.anchor = anchor
         self.index = index
-        self.symbols = list(symbols or ())
-        self.same_name = [s for s in self.symbols if anchor.symbol and s.name == anchor.symbol]
+        self.budget = budget
+        self.spent = 0
+        self.symbols = symbols.all
+        self.same_name = list(symbols.by_name.get(anchor.symbol, ())) if anchor.symbol else []
         self.before = [normalise(line) for line in anchor.before]
         self.after = [normalise(line) for line in anchor.after]
         hashes = anchor.line_hashes
@@ -243,14 +302,38 @@ class _Resolver:
 
     # -- helpers --
 
+    def charge(self, units: int) -> None:
+        """Count work; over this note's or this file's budget, the search stops here."""
+        self.spent += units
+        self.budget.spent += units
+        self.budget.left -= units
+        if self.spent > self.budget.per_note:
+            raise _OverBudget(f"{BUDGET_REASON} (this note's search)")
+        if self.budget.left < 0:
+            raise _OverBudget(f"{BUDGET_REASON} (this file's notes)")
+
+    def charge_matching(self, a: Sequence[Any], b: Sequence[Any]) -> None:
+        """What SequenceMatcher(None, a, b).ratio() costs, about: its inner loop visits, for
+        each item of `a`, every place of that item in `b`, on each level of its recursion.
+        The lengths are charged first, so counting a huge pair is itself refused; the rest is
+        counted per distinct item (Counter runs in C)."""
+        self.charge(4 * CALL + len(a) + len(b))
+        in_b = Counter(b)
+        self.charge(2 * sum(times * in_b.get(item, 0) for item, times in Counter(a).items()))
+
     def matches(self, start: int) -> bool:
+        if start < 1 or start + self.count - 1 > len(self.index):
+            return False  # the block does not fit there: nothing is hashed
+        self.charge(CALL + self.count)
         return self.index.fingerprint_at(start, self.count) == self.anchor.fingerprint
 
     def in_symbol(self, start: int, end: int) -> bool:
         """While the anchor's symbol exists, a place outside it is someone else's code."""
+        self.charge(1 + len(self.same_name))
         return not self.same_name or any(s.overlaps(start, end) for s in self.same_name)
 
     def context_score(self, start: int) -> float:
+        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
         end = start + self.count - 1
         lines = self.index
         score = 0.0
@@ -270,16 +353,16 @@ class _Resolver:
         that fully agrees tells the first from the second."""
         if not self.anchor.symbol or self.same_name:
             return False
+        self.charge(CALL + 3 * len(self.symbols))  # enclosing_symbol: three passes
         holder = enclosing_symbol(self.symbols, start, end)
         return holder is not None and holder.name != self.anchor.symbol
 
     def full_context(self, start: int, end: int) -> bool:
         """Every meaningful context line is where it was, and there is at least one."""
+        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
         lines = self.index.lines
         checked = 0
-        for number, text in [(start - d, t) for d, t in enumerate(reversed(self.before), start=1)] + [
-            (end + d, t) for d, t in enumerate(self.after, start=1)
-        ]:
+        for number, text in [(start - d, t) for d, t in enumerate(reversed(self.before), start=1)] + [(end + d, t) for d, t in enumerate(self.after, start=1)]:
             if not meaningful(text):
                 continue
             if not (1 <= number <= len(lines)) or normalise(lines[number - 1]) != text:
@@ -291,6 +374,7 @@ class _Resolver:
         return not self.foreign(start, end) or self.full_context(start, end)
 
     def block_is_meaningful(self, start: int) -> bool:
+        self.charge(CALL + 2 * self.count)
         return any(meaningful(text) for text in self.index.normalised(start, start + self.count - 1))
 
     def context_agrees(self, start: int, *, strict: bool) -> bool:
@@ -299,6 +383,7 @@ class _Resolver:
         and blanks, which match almost anywhere) also wants a next-door line to agree."""
         end = start + self.count - 1
         lines = self.index.lines
+        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
 
         def agrees(number: int, text: str) -> bool:
             return 1 <= number <= len(lines) and normalise(lines[number - 1]) == text
@@ -317,6 +402,7 @@ class _Resolver:
         Counted from the block outward, not by position: a line inserted next to the block
         does not hide its real neighbour, and another brace's neighbours do not pass."""
         norm = self.index.normalised
+        self.charge(CALL + 8 * CONTEXT_LINES)
         wanted_above = next((t for t in reversed(self.before) if meaningful(t)), None)
         wanted_below = next((t for t in self.after if meaningful(t)), None)
         if wanted_above is not None:
@@ -350,16 +436,20 @@ class _Resolver:
         status = EXACT if (start, end) == (self.start, self.end) and method == "unchanged" else MOVED
         return Resolution(status, start, end, method, score)
 
-    def fingerprint_starts(self, low: int, high: int) -> list[int]:
-        """Lines in [low, high] where the covered block starts again, exactly."""
+    def fingerprint_starts(self, low: int, high: int, keep: Callable[[int], bool] | None = None) -> list[int]:
+        """Lines in [low, high] where the covered block starts again, exactly. `keep` is a
+        cheap test a start must also pass: it runs first, so the block is hashed only there."""
         low = max(1, low)
         high = min(high, len(self.index) - self.count + 1)
         if high < low:
             return []
         if self.hashes is not None:
             first = self.index.positions.get(self.hashes[0], [])
-            return [line for line in first if low <= line <= high and self.matches(line)]
-        return [line for line in range(low, high + 1) if self.matches(line)]
+            self.charge(len(first))
+            candidates: Iterable[int] = (line for line in first if low <= line <= high)
+        else:
+            candidates = range(low, high + 1)
+        return [line for line in candidates if (keep is None or keep(line)) and self.matches(line)]
 
     # -- the steps --
 
@@ -400,10 +490,16 @@ class _Resolver:
         return self.placed(chosen, "symbol") if chosen is not None else None
 
     def by_text(self) -> Resolution | None:
+        # pick(need_context=True) below keeps only starts whose context agrees, at least as
+        # context_agrees(strict=False) asks: testing that first (a few lines) spares hashing a
+        # long block at every start; the starts kept are the same.
+        def context_possible(line: int) -> bool:
+            return self.context_agrees(line, strict=False)
+
         if self.hashes is None and len(self.index) * self.count > 4_000_000:
-            starts = self.fingerprint_starts(self.start - NO_HINT_SCAN_RADIUS, self.start + NO_HINT_SCAN_RADIUS)
+            starts = self.fingerprint_starts(self.start - NO_HINT_SCAN_RADIUS, self.start + NO_HINT_SCAN_RADIUS, context_possible)
         else:
-            starts = self.fingerprint_starts(1, len(self.index))
+            starts = self.fingerprint_starts(1, len(self.index), context_possible)
         starts = [line for line in starts if self.in_symbol(line, line + self.count - 1) and self.trusted_place(line, line + self.count - 1)]
         chosen = self.pick(starts, need_context=True)
         return self.placed(chosen, "text") if chosen is not None else None
@@ -417,6 +513,7 @@ class _Resolver:
 
         def vote(digest: str, shift: int) -> None:
             found = positions.get(digest)
+            self.charge(2 + (len(found) if found else 0))
             if found and len(found) <= COMMON_LINE_LIMIT:
                 for line in found:
                     votes[line + shift] += 1
@@ -443,20 +540,19 @@ class _Resolver:
                 # ends must be the note's ends, or it would just swallow a neighbour's line.
                 if length != self.count and (index.hashes[start - 1] != self.hashes[0] or index.hashes[end - 1] != self.hashes[-1]):
                     continue
-                matcher = SequenceMatcher(None, self.hashes, index.hashes[start - 1 : end], autojunk=False)
+                window = index.hashes[start - 1 : end]
+                self.charge_matching(self.hashes, window)
+                matcher = SequenceMatcher(None, self.hashes, window, autojunk=False)
                 block = matcher.ratio()
                 if block < FUZZY_MIN_BLOCK:
                     continue
                 # Braces and blanks that survived say nothing about where the note was.
-                if not any(
-                    meaningful(index.norm[start - 1 + match.b + k])
-                    for match in matcher.get_matching_blocks()
-                    for k in range(match.size)
-                ):
+                if not any(meaningful(index.norm[start - 1 + match.b + k]) for match in matcher.get_matching_blocks() for k in range(match.size)):
                     continue
                 before = index.norm[max(0, start - 1 - len(self.before)) : start - 1] if self.before else []
                 after = index.norm[end : end + len(self.after)]
                 new_context = "\n".join(before) + "\n\x00\n" + "\n".join(after)
+                self.charge_matching(old_context, new_context)
                 context = SequenceMatcher(None, old_context, new_context, autojunk=False).ratio()
                 if context < FUZZY_MIN_CONTEXT:
                     continue
@@ -480,36 +576,73 @@ def resolve(
     anchor: dict[str, Any] | None,
     new_lines: Sequence[str] | TextIndex,
     new_symbols: Sequence[Symbol] | None = (),
+    *,
+    budget: Budget | None = None,
 ) -> Resolution:
     """Where a note's code is in the new version of its file (see the module docstring).
-    `new_symbols` is None or empty for files that are not Go: the symbol step is skipped."""
-    index = as_index(new_lines)
-    start, end = note_range
-    if not isinstance(start, int) or not isinstance(end, int) or start < 1 or end < start:
-        return _orphan("invalid line range")
-    parsed = _Anchor.read(anchor)
-    if parsed.fingerprint is None:
-        if end <= len(index):
-            return Resolution(UNANCHORED, start, end, None, 0.0)
-        return _orphan(f"lines {start}-{end} are past the end of the file ({len(index)} lines)")
-    resolver = _Resolver(start, end, parsed, index, new_symbols)
-    for step in (resolver.unchanged, resolver.by_symbol, resolver.by_text, resolver.fuzzy):
-        found = step()
-        if found is not None:
-            return found
-    if parsed.symbol and not resolver.same_name:
-        return _orphan(f"{parsed.symbol} is gone and the text was not found")
-    return _orphan("the text was not found")
+    `new_symbols` is None or empty for files that are not Go: the symbol step is skipped.
+    `budget` is the file's (see `Budget`); a fresh one when not given."""
+    return resolve_all([(note_range, anchor)], new_lines, new_symbols, budget=budget)[0]
+
+
+_STEPS = ("by_symbol", "by_text", "fuzzy")
 
 
 def resolve_all(
     notes: Iterable[tuple[tuple[int, int], dict[str, Any] | None]],
     new_lines: Sequence[str] | TextIndex,
     new_symbols: Sequence[Symbol] | None = (),
+    *,
+    budget: Budget | None = None,
 ) -> list[Resolution]:
-    """Resolve several notes of one file against one shared index."""
+    """Resolve several notes of one file against one shared index and one work budget.
+
+    Two rounds, shortest notes first, answers in the order asked: first every note is checked
+    at its own lines (the common case, and cheap), then the notes that moved are searched for.
+    So a pack's expensive notes cannot spend the budget before the plain notes of the same
+    file (another pack's, or the reader's own) have been placed. Each note's answer is what it
+    would be alone, until a budget runs out."""
     index = as_index(new_lines)
-    return [resolve(note_range, anchor, index, new_symbols) for note_range, anchor in notes]
+    budget = budget if budget is not None else Budget()
+    symbols = _Symbols(new_symbols)
+    items = list(notes)
+    results: list[Resolution | None] = [None] * len(items)
+    resolvers: dict[int, _Resolver] = {}
+    for number, (note_range, anchor) in enumerate(items):
+        start, end = note_range if isinstance(note_range, (tuple, list)) and len(note_range) == 2 else (None, None)
+        if not isinstance(start, int) or not isinstance(end, int) or start < 1 or end < start:
+            results[number] = _orphan("invalid line range")
+            continue
+        parsed = _Anchor.read(anchor)
+        if parsed.fingerprint is None:
+            if end <= len(index):
+                results[number] = Resolution(UNANCHORED, start, end, None, 0.0)
+            else:
+                results[number] = _orphan(f"lines {start}-{end} are past the end of the file ({len(index)} lines)")
+            continue
+        resolvers[number] = _Resolver(start, end, parsed, index, symbols, budget)
+    order = sorted(resolvers, key=lambda number: (resolvers[number].count, number))
+    for round_steps in (("unchanged",), _STEPS):
+        for number in order:
+            if results[number] is not None:
+                continue
+            resolver = resolvers[number]
+            try:
+                for step in round_steps:
+                    found = getattr(resolver, step)()
+                    if found is not None:
+                        results[number] = found
+                        break
+            except _OverBudget as over:
+                results[number] = _orphan(over.reason)
+    for number, resolver in resolvers.items():
+        if results[number] is None:
+            parsed = resolver.anchor
+            if parsed.symbol and not resolver.same_name:
+                results[number] = _orphan(f"{parsed.symbol} is gone and the text was not found")
+            else:
+                results[number] = _orphan("the text was not found")
+    return [result for result in results if result is not None]
 
 
 def reanchored(anchor: dict[str, Any] | None, lines: Sequence[str], start: int, end: int, symbols: Sequence[Symbol] = ()) -> dict[str, Any]:

@@ -19,7 +19,12 @@ with no file at all, are reported, not dropped silently.
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import select
+import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,6 +39,15 @@ from k8sread.core.source_tree import SourceTree
 SCHEMA_URL = "https://aka.ms/codetour-schema"
 TAG = "codetour"
 MAX_TOUR_BYTES = 16 * 1024 * 1024
+# A tour comes from anyone: its size, its numbers and its regular expressions are bounded.
+MAX_TOUR_STEPS = 5000
+MAX_LINE = 2**31 - 1  # line numbers past this are no line of any file (and 1e400 is infinity)
+MAX_PATTERN_CHARS = 1000
+# Python's re has no time limit, and `^(\s*\S+)*@` backtracks for hours on a long line: each
+# pattern runs in a forked child that is killed after PATTERN_SECONDS, and once the tour's
+# patterns have taken PATTERN_TOTAL_SECONDS the remaining pattern steps are skipped.
+PATTERN_SECONDS = 1.0
+PATTERN_TOTAL_SECONDS = 5.0
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -107,6 +121,9 @@ def read_tour(path: Path) -> dict[str, Any]:
         if path.stat().st_size > MAX_TOUR_BYTES:
             raise K8sreadError(f"{path}: over {MAX_TOUR_BYTES // (1024 * 1024)} MiB; not a tour")
         data = json.loads(path.read_text("utf-8-sig"))
+    except RecursionError:
+        # json recurses once per '[' or '{'; 100,000 of them are 200 KB.
+        raise K8sreadError(f"{path}: not a CodeTour file: values nested too deeply") from None
     except FileNotFoundError:
         raise K8sreadError(f"{path}: no such file") from None
     except OSError as error:
@@ -122,7 +139,9 @@ def read_tour(path: Path) -> dict[str, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A line or character number: JSON lets through NaN, Infinity and 1e400 (infinity), which
+    int() refuses with a traceback; and no file has 10**100 lines."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and abs(value) <= MAX_LINE
 
 
 def tour_problems(tour: Any) -> list[str]:
@@ -140,6 +159,8 @@ def tour_problems(tour: Any) -> list[str]:
     steps = tour.get("steps")
     if not isinstance(steps, list):
         return problems + ["steps must be an array"]
+    if len(steps) > MAX_TOUR_STEPS:
+        return problems + [f"{len(steps)} steps, over the {MAX_TOUR_STEPS} a tour may have"]
     for number, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
             problems.append(f"step {number} must be an object")
@@ -150,7 +171,7 @@ def tour_problems(tour: Any) -> list[str]:
             if key in step and not isinstance(step[key], str):
                 problems.append(f"step {number}: {key} must be a string")
         if "line" in step and not _is_number(step["line"]):
-            problems.append(f"step {number}: line must be a number")
+            problems.append(f"step {number}: line must be a number from 1 to {MAX_LINE}")
         if "selection" in step:
             selection = step["selection"]
             ok = isinstance(selection, dict) and all(
@@ -158,7 +179,9 @@ def tour_problems(tour: Any) -> list[str]:
                 for end in ("start", "end")
             )
             if not ok:
-                problems.append(f"step {number}: selection needs start and end, each with a line and a character number")
+                problems.append(f"step {number}: selection needs start and end, each with a line and a character number (finite, at most {MAX_LINE})")
+        if isinstance(step.get("pattern"), str) and len(step["pattern"]) > MAX_PATTERN_CHARS:
+            problems.append(f"step {number}: pattern is over {MAX_PATTERN_CHARS} characters")
         if "commands" in step and not (isinstance(step["commands"], list) and all(isinstance(c, str) for c in step["commands"])):
             problems.append(f"step {number}: commands must be an array of strings")
     return problems
@@ -186,7 +209,46 @@ def _title_from(step: dict[str, Any], number: int) -> str:
     return f"Step {number}"
 
 
-def _lines_of(step: dict[str, Any], lines: list[str]) -> tuple[int, int, str] | str:
+class _PatternClock:
+    """The time a tour's patterns may still take (PATTERN_TOTAL_SECONDS in all)."""
+
+    def __init__(self, total: float = PATTERN_TOTAL_SECONDS) -> None:
+        self.left = total
+
+
+def _search_limited(pattern: re.Pattern[str], text: str, seconds: float) -> int | None:
+    """Where `pattern` first matches `text` (an offset), None when it does not; TimeoutError
+    when it takes longer than `seconds`. The search runs in a forked child, killed at the
+    limit: re cannot be interrupted, and a thread running it could never be stopped."""
+    if not hasattr(os, "fork"):
+        raise TimeoutError("patterns are only searched where processes can fork")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: search, report, leave without running any cleanup of the parent's
+        try:
+            os.close(read_end)
+            match = pattern.search(text)
+            os.write(write_end, str(-1 if match is None else match.start()).encode("ascii"))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], seconds)
+        answer = os.read(read_end, 64) if ready else b""
+    finally:
+        os.close(read_end)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if not ready:
+        raise TimeoutError(f"took over {seconds:g} s")
+    if not answer:
+        raise TimeoutError("the search failed")  # the child died (out of memory)
+    offset = int(answer)
+    return None if offset < 0 else offset
+
+
+def _lines_of(step: dict[str, Any], lines: list[str], clock: _PatternClock | None = None) -> tuple[int, int, str] | str:
     """(start, end, how), or why the step cannot be placed."""
     if isinstance(step.get("selection"), dict):
         start = int(step["selection"]["start"]["line"])
@@ -200,14 +262,23 @@ def _lines_of(step: dict[str, Any], lines: list[str]) -> tuple[int, int, str] | 
         how = "line"
     elif isinstance(step.get("pattern"), str):
         try:
-            pattern = re.compile(step["pattern"], re.MULTILINE)
-        except re.error as error:
+            pattern = re.compile(step["pattern"][:MAX_PATTERN_CHARS], re.MULTILINE)
+        except (re.error, RecursionError, OverflowError) as error:
             return f"pattern {step['pattern']!r} is not a regular expression ({error})"
+        clock = clock if clock is not None else _PatternClock()
+        if clock.left <= 0:
+            return f"pattern {step['pattern']!r} not searched: the tour's patterns already took {PATTERN_TOTAL_SECONDS:g} s"
         text = "\n".join(lines)
-        match = pattern.search(text)
-        if match is None:
+        started = time.monotonic()
+        try:
+            offset = _search_limited(pattern, text, min(PATTERN_SECONDS, clock.left))
+        except TimeoutError as error:
+            return f"pattern {step['pattern']!r} was given up: {error}"
+        finally:
+            clock.left -= time.monotonic() - started
+        if offset is None:
             return f"pattern {step['pattern']!r} matches nothing in the file"
-        start = end = text.count("\n", 0, match.start()) + 1
+        start = end = text.count("\n", 0, offset) + 1
         how = "pattern"
     else:
         start = end = 1
@@ -220,7 +291,14 @@ def _lines_of(step: dict[str, Any], lines: list[str]) -> tuple[int, int, str] | 
 
 
 def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: str = "", lang: str | None = None) -> ImportReport:
-    """Turn the tour's steps into notes of `pack` (ids `<tour>-<n>`, in tour order)."""
+    """Turn the tour's steps into notes of `pack` (ids `<tour>-<n>`, in tour order).
+
+    The whole tour is checked and every step placed (files read, patterns searched under
+    their time limit) before the first note is written: a tour that fails half-way leaves the
+    pack as it was, not with its first steps in it."""
+    problems = tour_problems(tour)
+    if problems:
+        raise K8sreadError(f"not a CodeTour file: {problems[0]}")
     report = ImportReport(title=tour.get("title", ""), ref=tour.get("ref"))
     if report.ref and tree.commit and not tree.commit.startswith(report.ref) and report.ref != tree.commit:
         report.warnings.append(f"the tour was recorded at {report.ref}; the tree is at {tree.commit[:12]}: line numbers may not match")
@@ -228,6 +306,8 @@ def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: s
     existing = {note.id for path in pack.files() for note in pack.notes_for(path)}
     next_trail = 1 + max((note.trail or 0 for path in pack.files() for note in pack.notes_for(path)), default=0)
     stamp = now()
+    clock = _PatternClock()
+    planned: list[tuple[int, str, Note, str]] = []  # step, file, note, how
     for number, step in enumerate(tour.get("steps", []), start=1):
         if isinstance(step.get("directory"), str):
             report.skipped.append(Skipped(number, f"points at the directory {step['directory']!r}; notes pin lines of files"))
@@ -246,7 +326,7 @@ def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: s
             report.skipped.append(Skipped(number, f"file {path!r} is binary"))
             continue
         lines = source.lines()
-        placed = _lines_of(step, lines)
+        placed = _lines_of(step, lines, clock)
         if isinstance(placed, str):
             report.skipped.append(Skipped(number, f"{path}: {placed}"))
             continue
@@ -272,9 +352,10 @@ def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: s
         except NoteError as error:
             report.skipped.append(Skipped(number, str(error)))
             continue
-        note = anchored(note, lines, is_go=path.endswith(".go"))
-        saved = pack.upsert(path, note)
-        existing.add(saved.id)
+        existing.add(note_id)
         next_trail += 1
+        planned.append((number, path, anchored(note, lines, is_go=path.endswith(".go")), how))
+    for number, path, note, how in planned:
+        saved = pack.upsert(path, note)
         report.imported.append(Imported(number, saved, path, how))
     return report

@@ -17,15 +17,15 @@ A registry that does not parse is reported, never written over.
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from k8sread.core import tomlfmt
 from k8sread.core.atomic import atomic_write_text, file_lock
-from k8sread.core.errors import K8sreadError
+from k8sread.core.errors import K8sreadError, PackFileError
 from k8sread.core.paths import bundled_annotations_dir, cache_dir, data_dir
 
 FORMAT = 1
@@ -87,17 +87,17 @@ class Registry:
 
     @classmethod
     def load(cls) -> Registry:
+        from k8sread.core.pack import MAX_FILE_BYTES, parse_toml_bytes, read_regular_file
+
         path = registry_path()
-        try:
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return cls()
-        except (OSError, UnicodeDecodeError) as error:
-            raise K8sreadError(f"{path}: cannot read the pack registry ({error})") from None
+        # The pack reader's bounded path: a regular file only, size, token and nesting limits
+        # (`x = [[[[...` a few thousand deep made tomllib raise RecursionError at every start).
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise K8sreadError(f"{path}: the pack registry is not valid TOML ({error}); fix or delete it") from None
+            data, _ = parse_toml_bytes(path, read_regular_file(path, MAX_FILE_BYTES))
+        except PackFileError as error:
+            raise K8sreadError(f"{error}: the pack registry cannot be read; fix or delete it") from None
         return cls._from_data(path, data)
 
     @classmethod

@@ -19,12 +19,29 @@ the two never collide, and an older k8sread sees an unknown step rather than a b
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from k8sread.core.errors import PackFileError
 from k8sread.core.note import ID_RE, Note, NoteError, Text, check_text, localized
-from k8sread.core.pack import Pack
+from k8sread.core.pack import FileScan, Pack
+
+# A trail is read from a stranger's pack.toml and drawn on every screen: its size is bounded
+# where it is read. Over these, the trail is refused with a message naming the count (a map of
+# 100k ids and 40k components froze the reader for 3 minutes before its first screen).
+MAX_COMPONENTS = 64
+MAX_MAP_NODES = 64  # the map is one line of the screen
+MAX_FOLDERS = 64  # per component: every file opened asks each component which folders it owns
+MAX_CHAPTERS = 500
+MAX_STEPS = 2000
+MAX_TEXTS = 2000
+# The notes a trail points to are found without parsing the whole pack: a quick scan of each
+# notes file for the ids (or `trail =` numbers) wanted, then only those files are parsed, the
+# files of the earliest steps first, up to this many TOML tokens in all (about 0.35 s at worst;
+# all the notes files of the series pack, 527 notes, hold 67,000). Steps in files past it show
+# as missing, and say so.
+TRAIL_PARSE_TOKENS = 200_000
 
 
 @dataclass(frozen=True)
@@ -100,29 +117,57 @@ class Trail:
     steps: list[Step] = field(default_factory=list)
     texts: dict[str, TextStep] = field(default_factory=dict)
     _where: dict[str, tuple[str, Note]] | None = None
+    # What was dropped while reading the trail (a step listed twice), for the reader to say.
+    problems: list[str] = field(default_factory=list)
+    # What finding the steps' notes left unread (TRAIL_PARSE_TOKENS); rebuilt with the index.
+    index_problems: list[str] = field(default_factory=list)
+    _by_id: dict[str, Component] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, Component] = field(default_factory=dict, repr=False)
+    _step_at: dict[str, Step] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Lookups by id, key and step: the map and the header ask them on every render, and a
+        # linear search per map node was what made a big map freeze the reader. The first
+        # component with an id or key wins, as the linear search did.
+        for component in self.components:
+            self._by_id.setdefault(component.id, component)
+            if component.key:
+                self._by_key.setdefault(component.key, component)
+        for step in self.steps:
+            self._step_at.setdefault(step.note_id, step)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> Trail:
         raw = pack.meta.raw
         path = pack.root / "pack.toml"
-        components = [_component(path, item) for item in _tables(path, raw, "components")]
-        chapters = [_chapter(path, item) for item in _tables(path, raw, "chapters")]
+        components = [_component(path, item) for item in _tables(path, raw, "components", MAX_COMPONENTS)]
+        chapters = [_chapter(path, item) for item in _tables(path, raw, "chapters", MAX_CHAPTERS)]
         node_map = raw.get("map", [c.id for c in components])
         if not isinstance(node_map, list) or not all(isinstance(item, str) for item in node_map):
             raise PackFileError(path, "map must be a list of component ids")
+        _at_most(path, "map", len(node_map), MAX_MAP_NODES)
+        problems: list[str] = []
         if not chapters:
-            chapters = _chapters_from_trail_fields(pack, components)
+            chapters = _chapters_from_trail_fields(pack, components, problems)
+        _at_most(path, "steps", sum(len(chapter.steps) for chapter in chapters), MAX_STEPS)
         steps: list[Step] = []
+        seen: set[str] = set()
         for chapter_index, chapter in enumerate(chapters):
             for note_id in chapter.steps:
+                # A step is known by its note: listed twice, walking [ and ] would loop and the
+                # trail view crashed on the duplicate row id. The first place is kept.
+                if note_id in seen:
+                    problems.append(f"{path}: the trail lists {note_id!r} more than once; only its first place is kept")
+                    continue
+                seen.add(note_id)
                 steps.append(Step(len(steps), note_id, chapter.component, chapter_index))
         texts: dict[str, TextStep] = {}
-        for item in _tables(path, raw, "texts"):
+        for item in _tables(path, raw, "texts", MAX_TEXTS):
             text = _text_step(path, item)
             if text.id in texts:
                 raise PackFileError(path, f"[[texts]] id {text.id!r} is used twice")
             texts[text.id] = text
-        return cls(pack, components, chapters, list(node_map), steps, texts)
+        return cls(pack, components, chapters, list(node_map), steps, texts, problems=problems)
 
     @property
     def empty(self) -> bool:
@@ -131,8 +176,23 @@ class Trail:
     # ---- where things are ------------------------------------------------------------
 
     def _index(self) -> dict[str, tuple[str, Note]]:
+        """Where each step's note is. Parses only the notes files that mention a step's id, the
+        files of the earliest steps first, within TRAIL_PARSE_TOKENS: the whole pack (20 MB of
+        TOML is a minute of parsing) is never parsed for the trail."""
         if self._where is None:
-            self._where = {note.id: (path, note) for path, notes in self.pack.load_all().items() for note in notes}
+            rank = {step.note_id: step.index for step in self.steps if not step.is_text}
+            found: dict[str, tuple[str, Note]] = {}
+            self.index_problems = []
+            wanted = rank.keys()
+
+            def first_step(scan: FileScan) -> int | None:
+                return min((rank[i] for i in wanted & scan.ids), default=None)  # a set op, in C
+
+            for path in _files_mentioning(self.pack, first_step, self.index_problems, "trail steps"):
+                for note in self.pack.notes_for(path):
+                    if note.id in rank:
+                        found.setdefault(note.id, (path, note))
+            self._where = found
         return self._where
 
     def invalidate(self) -> None:
@@ -152,10 +212,10 @@ class Trail:
         return [step.note_id for step in self.steps if (self.text(step) is None if step.is_text else step.note_id not in self._index())]
 
     def component(self, component_id: str) -> Component | None:
-        return next((c for c in self.components if c.id == component_id), None)
+        return self._by_id.get(component_id)
 
     def component_by_key(self, key: str) -> Component | None:
-        return next((c for c in self.components if c.key == key), None)
+        return self._by_key.get(key)
 
     def component_for_path(self, path: str | None) -> Component | None:
         if not path:
@@ -165,7 +225,7 @@ class Trail:
         return best[1] if best[0] else None
 
     def step_for(self, note_id: str | None) -> Step | None:
-        return next((s for s in self.steps if s.note_id == note_id), None)
+        return self._step_at.get(note_id) if note_id is not None else None
 
     def first_step_of(self, component_id: str) -> Step | None:
         return next((s for s in self.steps if s.component == component_id), None)
@@ -199,11 +259,42 @@ class Trail:
         return result
 
 
-def _tables(path, raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+def _at_most(path, what: str, count: int, limit: int) -> None:
+    if count > limit:
+        raise PackFileError(path, f"the trail has {count} {what}, over the {limit} a pack may declare")
+
+
+def _tables(path, raw: dict[str, Any], key: str, limit: int) -> list[dict[str, Any]]:
     items = raw.get(key, [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise PackFileError(path, f"{key} must be an array of tables ([[{key}]])")
+    _at_most(path, key, len(items), limit)
     return items
+
+
+def _files_mentioning(pack: Pack, rank: Callable[[FileScan], int | None], problems: list[str], what: str) -> list[str]:
+    """The pack's notes files worth parsing: those whose scan `rank` gives a number (None: not
+    wanted), lowest first, cut at TRAIL_PARSE_TOKENS. The scans read raw bytes (and are shared
+    with the tree's note counts): a file is parsed only when it may matter."""
+    candidates: list[tuple[int, str, int]] = []
+    for path in pack.files():
+        scan = pack.scan(path)
+        place = rank(scan) if scan is not None else None
+        if scan is not None and place is not None:
+            candidates.append((place, path, scan.tokens))
+    candidates.sort(key=lambda item: (item[0], item[1]))
+    chosen: list[str] = []
+    spent = 0
+    for number, (_, path, tokens) in enumerate(candidates):
+        spent += tokens
+        if spent > TRAIL_PARSE_TOKENS:
+            problems.append(
+                f"pack {pack.name}: {len(candidates) - number} notes files with {what} were not read: "
+                f"the trail reads at most {TRAIL_PARSE_TOKENS} TOML tokens of notes"
+            )
+            break
+        chosen.append(path)
+    return chosen
 
 
 def _strings(path, value: Any, name: str) -> tuple[str, ...]:
@@ -244,9 +335,16 @@ def _component(path, item: dict[str, Any]) -> Component:
         key=key,
         entry=_optional_string(path, item, "entry", what),
         entry_symbol=_optional_string(path, item, "entry_symbol", what),
-        folders=_strings(path, item.get("folders", []), f"component {component_id}: folders"),
+        folders=_folders(path, item, component_id),
         summary=_text(path, item, "summary", "", what),
     )
+
+
+def _folders(path, item: dict[str, Any], component_id: str) -> tuple[str, ...]:
+    folders = _strings(path, item.get("folders", []), f"component {component_id}: folders")
+    if len(folders) > MAX_FOLDERS:
+        raise PackFileError(path, f"component {component_id} has {len(folders)} folders, over the {MAX_FOLDERS} a component may declare")
+    return folders
 
 
 def _chapter(path, item: dict[str, Any]) -> Chapter:
@@ -267,11 +365,13 @@ def _text_step(path, item: dict[str, Any]) -> TextStep:
     return TextStep(text_id, _text(path, item, "body", "", what), _text(path, item, "title", "", what), extra)
 
 
-def _chapters_from_trail_fields(pack: Pack, components: list[Component]) -> list[Chapter]:
-    """Packs without chapters may number notes with `trail = N`; group them by component."""
+def _chapters_from_trail_fields(pack: Pack, components: list[Component], problems: list[str]) -> list[Chapter]:
+    """Packs without chapters may number notes with `trail = N`; group them by component.
+    Only files whose text has a `trail =` are parsed, within TRAIL_PARSE_TOKENS (this runs as
+    the reader starts)."""
     numbered: list[tuple[int, str, str]] = []
-    for path, notes in pack.load_all().items():
-        for note in notes:
+    for path in _files_mentioning(pack, lambda scan: 0 if scan.trail_numbers else None, problems, "trail numbers"):
+        for note in pack.notes_for(path):
             if note.trail is not None:
                 owner = max(components, key=lambda c: c.owns(path), default=None)
                 numbered.append((note.trail, note.id, owner.id if owner and owner.owns(path) else ""))

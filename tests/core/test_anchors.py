@@ -111,7 +111,7 @@ def text_of(text: str, start: int, end: int) -> list[str]:
 OLD = split(BASE)
 PARSE_BODY = (find(OLD, "fields := splitFields"), find(OLD, "return fields, nil"))  # lines 16-20
 PARSE_WHOLE = (find(OLD, "// Parse turns"), find(OLD, "return fields, nil") + 1)
-RENDER_LOOP = (find(OLD, "for _, field"), find(OLD, 'out += field') + 1)
+RENDER_LOOP = (find(OLD, "for _, field"), find(OLD, "out += field") + 1)
 VALIDATE_A_IF = (find(OLD, "if x < 0"), find(OLD, "if x < 0") + 2)
 VALIDATE_B_IF = (find(OLD, "if x < 0", 2), find(OLD, "if x < 0", 2) + 2)
 ALL_NOTES = [PARSE_BODY, PARSE_WHOLE, RENDER_LOOP, VALIDATE_A_IF, VALIDATE_B_IF, (3, 6), (9, 9)]
@@ -207,7 +207,7 @@ def test_renamed_function_in_place_is_exact_and_shifted_is_found_by_text():
 
 
 def test_body_edited_above_the_note_found_inside_its_symbol():
-    edited = BASE.replace('\tif line == "" {\n\t\treturn nil, ErrEmpty\n\t}\n', '\tline = strings.TrimSpace(line)\n')
+    edited = BASE.replace('\tif line == "" {\n\t\treturn nil, ErrEmpty\n\t}\n', "\tline = strings.TrimSpace(line)\n")
     result = resolve_in(edited, PARSE_BODY, anchor_for(BASE, *PARSE_BODY))
     assert (result.status, result.method) == (MOVED, "symbol")
     assert text_of(edited, result.start, result.end) == text_of(BASE, *PARSE_BODY)
@@ -220,12 +220,12 @@ def test_note_on_edited_lines_small_edit_fuzzy_big_edit_orphan():
     assert (result.start, result.end) == PARSE_BODY
     rewritten = BASE.replace(
         "\tfields := splitFields(line)\n\tfor i, field := range fields {\n\t\tfields[i] = normalizeField(field)\n\t}\n",
-        "\tparts := strings.Split(line, \",\")\n\tparts = compact(parts)\n",
+        '\tparts := strings.Split(line, ",")\n\tparts = compact(parts)\n',
     )
     result = resolve_in(rewritten, PARSE_BODY, anchor_for(BASE, *PARSE_BODY))
     assert result.status == ORPHAN and result.start is None
     # A one-line note whose line changed has nothing left to match.
-    one = (find(OLD, "out := \"\""),) * 2
+    one = (find(OLD, 'out := ""'),) * 2
     result = resolve_in(BASE.replace('out := ""', "var out string"), one, anchor_for(BASE, *one))
     assert result.status == ORPHAN
 
@@ -443,3 +443,49 @@ def test_reordered_declarations_notes_follow_their_lines(order, note_range):
         return  # a lone trailing blank line
     assert result.placed, (note_range, result)
     assert (result.start, result.end) == (where[note_range[0]], where[note_range[1]])
+
+
+# ---- the work budget (issue 15, item 2) ---------------------------------------------------
+
+
+def test_an_over_budget_search_is_an_orphan_that_says_so_every_time():
+    """Counted, not timed: the same note over the same file gets the same answer on any machine."""
+    lines = [f"line {i} = value({i})" for i in range(20_000)]
+    hostile = {"fingerprint": "0000000000000000"}
+    first = resolve((5_000, 15_000), hostile, lines)
+    assert first.status == ORPHAN and first.reason == f"{anchors.BUDGET_REASON} (this note's search)"
+    assert resolve((5_000, 15_000), hostile, lines) == first
+    # Past the file's budget, a note that would be cheap alone gets the file's reason.
+    budget = anchors.Budget(units=10)
+    cheap = resolve((5, 5), {"fingerprint": "0000000000000000"}, lines, budget=budget)
+    assert cheap.reason == f"{anchors.BUDGET_REASON} (this file's notes)"
+
+
+def test_honest_notes_cost_a_small_part_of_the_budget():
+    """Every drift case of this file, moved or edited: far under the note budget, so the budget
+    changes nothing for them (the series pack, all 122 notes edited and shifted, costs at most
+    122,000 units a note)."""
+    edited = split(BASE.replace("\t\tfields[i] = normalizeField(field)", "\t\tfields[i] = normalizeField(strings.ToLower(field))"))
+    assert edited != split(BASE)
+    new = ["// inserted", ""] * 40 + edited
+    for note_range in ALL_NOTES:
+        budget = anchors.Budget()
+        found = resolve(note_range, anchor_for(BASE, *note_range), new, extract_symbols("\n".join(new)), budget=budget)
+        assert found.status in (EXACT, MOVED, ORPHAN) and not found.reason.startswith(anchors.BUDGET_REASON)
+        assert budget.spent < anchors.NOTE_BUDGET // 20
+
+
+def test_a_block_is_hashed_only_where_its_context_agrees(monkeypatch):
+    """A long note without line hashes used to be hashed at every start of the file; the text
+    search now asks its (cheap) context first, and the places it keeps are the same."""
+    lines = [f"x{i} := {i}" for i in range(3_000)]
+    start, end = 1_000, 1_499  # 500 lines: over MAX_HASHED_LINES, so no line hashes
+    anchor = compute_anchor(lines, start, end)
+    assert "line_hashes" not in anchor
+    moved = lines[:10] + ["// new"] * 7 + lines[10:]
+    hashed = [0]
+    real = anchors._fingerprint_normalised
+    monkeypatch.setattr(anchors, "_fingerprint_normalised", lambda normalised: hashed.__setitem__(0, hashed[0] + 1) or real(normalised))
+    found = resolve((start, end), anchor, moved)
+    assert (found.status, found.start, found.method) == (MOVED, start + 7, "text")
+    assert hashed[0] <= 3  # the old place, then the one start whose context agrees

@@ -100,7 +100,7 @@ def pack(tmp_path):
 
 
 def test_export_follows_the_schema_and_the_trail(pack, tree):
-    text, doc, left_out = export_tour(pack, tree, lang="en", trail_only=True)
+    text, _doc, left_out = export_tour(pack, tree, lang="en", trail_only=True)
     tour = json.loads(text)
     assert schema_check(tour) == [] and tour_problems(tour) == []
     assert tour["title"] == "Demo tour" and tour["description"] == "A walk."
@@ -183,10 +183,101 @@ def test_round_trip_export_then_import(pack, tree, tmp_path):
 def test_not_a_tour(tmp_path):
     bad = tmp_path / "bad.tour"
     bad.write_text("{ not json")
-    with pytest.raises(K8sreadError, match="bad.tour:1:3: not valid JSON"):
+    with pytest.raises(K8sreadError, match=r"bad\.tour:1:3: not valid JSON"):
         read_tour(bad)
     bad.write_text(json.dumps({"steps": []}))
     with pytest.raises(K8sreadError, match="not a CodeTour file: title"):
         read_tour(bad)
     with pytest.raises(K8sreadError, match="no such file"):
         read_tour(tmp_path / "none.tour")
+
+
+# ---- a tour from anyone (issue 15, item 7) --------------------------------------------------
+
+
+def test_nan_and_infinite_line_numbers_are_refused_before_anything_is_written(tmp_path, tree):
+    """`line: NaN` and `1e400` (infinity to JSON) made int() raise a traceback, after the
+    earlier steps had already been written."""
+    target = Pack.create(tmp_path / "target", "target")
+    for bad in ("NaN", "1e400", "-Infinity", "1e300"):
+        path = tmp_path / "bad.tour"
+        steps = '[{"file": "pkg/demo.go", "line": 3, "description": "ok"}, {"file": "pkg/demo.go", "line": ' + bad + ', "description": "bad"}]'
+        path.write_text('{"title": "t", "steps": ' + steps + "}")
+        with pytest.raises(K8sreadError, match="step 2: line must be a number"):
+            read_tour(path)
+        with pytest.raises(K8sreadError, match="step 2: line must be a number"):
+            import_tour(json.loads(path.read_text()), tree, target)
+    selection = {"start": {"line": 1, "character": float("nan")}, "end": {"line": 2, "character": 1}}
+    with pytest.raises(K8sreadError, match="selection"):
+        import_tour(
+            {
+                "title": "t",
+                "steps": [{"file": "pkg/demo.go", "line": 3, "description": "ok"}, {"file": "pkg/demo.go", "selection": selection, "description": "x"}],
+            },
+            tree,
+            target,
+        )
+    assert Pack.open(target.root).files() == []
+
+
+def test_a_deeply_nested_tour_is_a_message(tmp_path):
+    path = tmp_path / "deep.tour"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(K8sreadError, match="nested too deeply"):
+        read_tour(path)
+
+
+def test_a_catastrophic_pattern_is_given_up_and_the_rest_imported(tmp_path):
+    """`^(\\s*\\S+)*@` backtracks exponentially on a line of words without '@' (30 words: minutes).
+    It runs in a child process killed after PATTERN_SECONDS; the step is skipped with that
+    reason, the other steps are imported, and the reader's process is never stuck."""
+    from k8sread.core import codetour
+
+    root = tmp_path / "tree"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "words.go").write_text("package words\n\n// " + " ".join(["ab"] * 30) + "\nfunc W() {}\n")
+    tree = SourceTree.open(root)
+    target = Pack.create(tmp_path / "target", "target")
+    steps = [
+        {"file": "pkg/words.go", "line": 4, "description": "before"},
+        {"file": "pkg/words.go", "pattern": r"^(\s*\S+)*@", "description": "hostile"},
+        {"file": "pkg/words.go", "pattern": r"^func W", "description": "after"},
+    ]
+    report = import_tour({"title": "t", "steps": steps}, tree, target)
+    assert [(i.step, i.note.start) for i in report.imported] == [(1, 4), (3, 4)]
+    (skipped,) = report.skipped
+    assert skipped.step == 2 and f"took over {codetour.PATTERN_SECONDS:g} s" in skipped.reason
+
+
+def test_every_step_is_placed_before_the_first_note_is_written(tmp_path, tree, monkeypatch):
+    """Patterns are searched and files read for the whole tour first: a tour that fails or is
+    interrupted half-way leaves the pack as it was."""
+    from k8sread.core import codetour
+
+    events: list[str] = []
+    real_search = codetour._search_limited
+    monkeypatch.setattr(codetour, "_search_limited", lambda *args: events.append("search") or real_search(*args))
+    target = Pack.create(tmp_path / "target", "target")
+    real_upsert = Pack.upsert
+    monkeypatch.setattr(Pack, "upsert", lambda self, *args, **kwargs: events.append("write") or real_upsert(self, *args, **kwargs))
+    steps = [
+        {"file": "pkg/demo.go", "line": 3, "description": "one"},
+        {"file": "pkg/demo.go", "pattern": "^func main", "description": "two"},
+        {"file": "pkg/demo.go", "line": 5, "description": "three"},
+        {"file": "pkg/demo.go", "pattern": "^func Hello", "description": "four"},
+    ]
+    report = import_tour({"title": "t", "steps": steps}, tree, target)
+    assert len(report.imported) == 4
+    assert events == ["search", "search", "write", "write", "write", "write"]
+
+
+def test_a_tour_of_too_many_steps_or_a_huge_pattern_is_refused(tmp_path, tree):
+    from k8sread.core.codetour import MAX_PATTERN_CHARS, MAX_TOUR_STEPS
+
+    target = Pack.create(tmp_path / "target", "target")
+    many = {"title": "t", "steps": [{"description": "d"}] * (MAX_TOUR_STEPS + 1)}
+    with pytest.raises(K8sreadError, match=f"over the {MAX_TOUR_STEPS}"):
+        import_tour(many, tree, target)
+    huge = {"title": "t", "steps": [{"file": "pkg/demo.go", "pattern": "(" * (MAX_PATTERN_CHARS + 1), "description": "d"}]}
+    with pytest.raises(K8sreadError, match="pattern is over"):
+        import_tour(huge, tree, target)

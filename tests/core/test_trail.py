@@ -9,7 +9,7 @@ from k8sread.core.note import Note
 from k8sread.core.pack import Pack
 from k8sread.core.trail import Trail, entry_line
 
-META = '''
+META = """
 format = 1
 name = "t"
 map = ["cli", "server", "db", "worker"]
@@ -45,7 +45,7 @@ steps = ["c1", "c2"]
 component = "server"
 title = "Server"
 steps = ["s1"]
-'''
+"""
 
 
 @pytest.fixture
@@ -116,7 +116,71 @@ def test_trail_numbers_without_chapters(tmp_path):
 
 
 def test_entry_line():
-    text = "package main\n\nimport \"os\"\n\nfunc helper() {}\n\nfunc main() {\n\tos.Exit(0)\n}\n"
+    text = 'package main\n\nimport "os"\n\nfunc helper() {}\n\nfunc main() {\n\tos.Exit(0)\n}\n'
     assert entry_line(text, "main") == 7
     assert entry_line(text, "absent") == 1
     assert entry_line("func (o *Opts) Run() error {\n", "(*Opts).Run") == 1
+
+
+# ---- bounded (issue 15) -------------------------------------------------------------------
+
+
+def test_a_step_listed_twice_is_kept_once_and_said(pack):
+    """Item 6: `steps = ["s1", "s1"]` made the trail view crash (DuplicateID) and ] loop."""
+    raw = (pack.root / "pack.toml").read_text().replace('steps = ["s1"]', 'steps = ["s1", "c1", "s1"]')
+    (pack.root / "pack.toml").write_text(raw)
+    trail = Trail.from_pack(Pack.open(pack.root))
+    assert [s.note_id for s in trail.steps] == ["c1", "c2", "s1"]
+    assert [s.index for s in trail.steps] == [0, 1, 2]
+    assert len(trail.problems) == 2 and all("more than once" in problem for problem in trail.problems)
+    walked, current = [], None
+    while (step := trail.next_step(current)) is not None:
+        walked.append(step.note_id)
+        current = step.note_id
+        assert len(walked) <= len(trail.steps)
+    assert walked == ["c1", "c2", "s1"]
+
+
+def test_lookups_keep_the_first_of_two_components_with_one_id_or_key(tmp_path):
+    root = tmp_path / "dup"
+    root.mkdir()
+    (root / "pack.toml").write_text(
+        'name = "dup"\n[[components]]\nid = "a"\nkey = "1"\ntitle = "first"\n[[components]]\nid = "a"\nkey = "1"\ntitle = "second"\n'
+    )
+    trail = Trail.from_pack(Pack.open(root))
+    assert trail.component("a").title == "first" and trail.component_by_key("1").title == "first"
+    assert trail.step_for(None) is None and trail.step_for("nothing") is None
+
+
+@pytest.mark.parametrize(
+    ("what", "text"),
+    [
+        ("steps", '[[chapters]]\ncomponent = "a"\nsteps = [' + ",".join(f'"s{i}"' for i in range(2001)) + "]\n"),
+        ("chapters", '[[chapters]]\ncomponent = "a"\n' * 501),
+        ("texts", "".join(f'[[texts]]\nid = "t{i}"\n' for i in range(2001))),
+        ("folders", '[[components]]\nid = "a"\nfolders = [' + ",".join(f'"f{i}"' for i in range(65)) + "]\n"),
+    ],
+)
+def test_trail_sizes_are_bounded(tmp_path, what, text):
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "pack.toml").write_text('name = "big"\n' + text)
+    with pytest.raises(PackFileError, match="over the"):
+        Trail.from_pack(Pack.open(root))
+
+
+def test_trail_numbers_are_read_only_from_files_that_have_them(tmp_path, monkeypatch):
+    from k8sread.core import pack as pack_module
+
+    root = tmp_path / "q"
+    root.mkdir()
+    (root / "pack.toml").write_text('name = "q"\n[[components]]\nid = "a"\nfolders = ["a"]\n')
+    pack = Pack.open(root)
+    pack.save_notes("a/x.go", [Note(id="one", start=9, end=9, title="t", trail=1)])
+    for i in range(30):
+        pack.save_notes(f"a/plain{i}.go", [Note(id=f"p{i}", start=1, end=1, title="no trail here")])
+    parsed: list[str] = []
+    real = pack_module.parse_notes_file
+    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    trail = Trail.from_pack(Pack.open(root))
+    assert [s.note_id for s in trail.steps] == ["one"] and parsed == ["a/x.go"]

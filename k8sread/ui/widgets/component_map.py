@@ -6,15 +6,18 @@ from rich.text import Text
 from textual.widgets import Static
 
 from k8sread.core.sanitize import inert
-from k8sread.core.trail import Trail
+from k8sread.core.trail import MAX_MAP_NODES, Trail
+
+# A node's label on the one-line map; a pack's titles may be any length (a 1 MB title would be
+# laid out on every render).
+MAX_LABEL = 32
 
 
 def short_name(trail: Trail, node: str, lang: str | None) -> str:
     component = trail.component(node)
-    if component is None:
-        return node
-    title = component.title_in(lang)
-    return title[5:] if title.startswith("kube-") else title
+    title = node if component is None else component.title_in(lang)
+    title = title[5:] if component is not None and title.startswith("kube-") else title
+    return title if len(title) <= MAX_LABEL else title[: MAX_LABEL - 1] + "…"
 
 
 class ComponentMap(Static):
@@ -45,7 +48,8 @@ class ComponentMap(Static):
             return Text("")
         progress = self.trail.progress(self.read_notes)
         text = Text()
-        for index, node in enumerate(self.trail.map):
+        # Trail.from_pack refuses longer maps; the slice keeps a Trail built by hand bounded too.
+        for index, node in enumerate(self.trail.map[:MAX_MAP_NODES]):
             if index:
                 text.append(" → ", style="dim")
             component = self.trail.component(node)
