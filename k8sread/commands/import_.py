@@ -8,12 +8,14 @@ examples:
 Each step on a file becomes a note, placed by the step's `selection`, its `line` or its
 `pattern` (searched in the file as the extension does), with the step's title (else the
 first line of its description) and its description as the body, tagged `codetour`, in tour
-order. Steps that point at a directory, a file missing from the tree, lines past the end or
-a pattern that matches nothing, and steps with no file, are listed and skipped.
+order. A content step (text, no file) and a step on a folder, a URI or a view become text
+steps of the trail. The tour becomes one chapter of the pack's trail with the tour's title
+and description; importing it again replaces that chapter. Steps on a file missing from the
+tree, lines past the end or a pattern that matches nothing are listed and skipped.
 Notes go to --pack DIR (created when missing) or a registered pack's name, else to the pack
 new notes go to (your own, unless `k8sread pack use` chose another).
 
-exit status: 0 every step imported, 1 some steps skipped, 2 errors (not a tour, bad paths).
+exit status: 0 the whole tour imported, 1 some steps skipped, 2 errors (not a tour, bad paths).
 """
 
 from __future__ import annotations
@@ -88,21 +90,32 @@ def run(args: argparse.Namespace) -> int:
     report = import_tour(tour, tree, pack, author=args.author or default_author(), lang=args.lang)
     for warning in report.warnings:
         print(f"k8sread: warning: {warning}", file=sys.stderr)
-    for item in report.imported:
-        note = item.note
-        how = "no line in the step: pinned to line 1" if item.how == "file" else f"by {item.how}"
-        print(f"step {item.step}: {note.id} on {item.path}:{note.start}-{note.end} ({how})")
+    lines = [(item.step, f"step {item.step}: {item.note.id} on {item.path}:{item.note.start}-{item.note.end} ({_how(item.how)})") for item in report.imported]
+    lines += [(item.step, f"step {item.step}: text step {item.text_id} ({_TEXT_KINDS[item.kind]})") for item in report.texts]
+    for _, line in sorted(lines):
+        print(line)
     for item in report.skipped:
         print(f"step {item.step}: skipped: {item.reason}", file=sys.stderr)
-    print(f"imported {len(report.imported)} of {len(report.imported) + len(report.skipped)} step(s) into pack {pack.name} ({pack.root})")
+    done = len(report.imported) + len(report.texts)
+    print(f"imported {done} of {done + len(report.skipped)} step(s) into pack {pack.name} ({pack.root}), as one chapter of its trail")
     return 1 if report.skipped else 0
 
 
+_TEXT_KINDS = {"content": "a content step: text, no file", "directory": "on a folder", "uri": "on a URI", "view": "on a view"}
+
+
+def _how(how: str) -> str:
+    return "no line in the step: pinned to line 1" if how == "file" else f"by {how}"
+
+
 def _progress(message: str) -> None:
-    """One progress line on stderr, rewritten in place on a terminal."""
+    """One progress line on stderr, rewritten in place on a terminal; elsewhere (a log, a pipe)
+    only the line that says what was fetched."""
     if sys.stderr.isatty():
         sys.stderr.write("\r\x1b[K" + message)
         sys.stderr.flush()
+    elif message.startswith("fetched "):
+        print(f"k8sread: {message}", file=sys.stderr)
 
 
 def _run_markdown(args: argparse.Namespace) -> int:

@@ -126,6 +126,7 @@ def test_an_article_over_http(server, tmp_path, capsys):
     code, out, err = cli(capsys, "import", "markdown", f"{server}/posts/kubelet.md", "--repo", DEMO_TREE, "--pack", pack)
     assert code == 0, err
     assert "-> kubelet-1" in out  # ids from the URL's file name
+    assert f"k8sread: fetched {server}/posts/kubelet.md (" in err
     body = next(n for n in Pack.open(pack).notes_for("pkg/kubelet/kubelet.go") if n.id == "kubelet-2a").body_in("zh")
     assert f"[主循环]({server}/posts/img/loop.png)" in body  # the image, as a link where it was
 

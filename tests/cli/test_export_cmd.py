@@ -116,9 +116,9 @@ def test_import_codetour(tree, tmp_path, capsys):
     ]}))
     target = tmp_path / "imported"
     code, out, err = cli(capsys, "import", "codetour", str(tour), "--repo", str(tree), "--pack", str(target))
-    assert code == 1  # one step skipped
-    assert "step 1: x-1 on pkg/a/a.go:7-7 (by line)" in out and "imported 1 of 2 step(s)" in out
-    assert "step 2: skipped: points at the directory 'pkg/a'" in err
+    assert code == 0  # a step on a folder is part of the tour: a text step
+    assert "step 1: x-1 on pkg/a/a.go:7-7 (by line)" in out and "imported 2 of 2 step(s)" in out
+    assert "step 2: text step x-2 (on a folder)" in out
     assert [n.title for n in Pack.open(target).notes_for("pkg/a/a.go")] == ["B is empty."]
     bad = tmp_path / "bad.tour"
     bad.write_text("[]")
