@@ -8,12 +8,17 @@ extension searches the file for); or a `directory`, a `uri`, a `view`, or nothin
 content-only step).
 
 Export: the trail's steps in order (or the notes of the chosen scope), each with file, line,
-selection, title and description, and the commit as `ref`. Orphaned notes cannot point at
-code, so they are left out and listed.
+selection, title and description, and the commit as `ref`; text steps of the trail become
+content steps (with their `directory`, `uri` or `view` when they came from a tour). A note's
+line comments are folded into its step's description (a list under "Line comments"); a line
+comment outside every note exported is a one-line step of its own. Orphaned notes cannot
+point at code, so they are left out and listed.
 
-Import: each step anchored in a file of the tree becomes a note; steps that point at a
-directory, a missing file, a pattern that matches nothing or lines past the end, and steps
-with no file at all, are reported, not dropped silently.
+Import: each step anchored in a file of the tree becomes a note; a content step (no file),
+and a step that points at a directory, a URI or a view, becomes a text step of the trail
+([[texts]] in pack.toml) with its title and description. The tour becomes one chapter of the
+pack's trail, in tour order, with the tour's title and description. Steps on a missing file,
+a pattern that matches nothing or lines past the end are reported, not dropped silently.
 """
 
 from __future__ import annotations
@@ -30,14 +35,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from k8sread.core.errors import K8sreadError
-from k8sread.core.export_markdown import Document, build, inert, one_line
-from k8sread.core.note import Note, NoteError, now
+from k8sread.core.export_article import section_entries
+from k8sread.core.export_markdown import Document, Item, build, comments_by_line, inert, one_line
+from k8sread.core.note import Note, NoteError, localized, now
 from k8sread.core.pack import Pack
 from k8sread.core.placement import anchored
 from k8sread.core.source_tree import SourceTree
+from k8sread.core.trail import TEXT_STEP, TextStep
+from k8sread.core.trail_write import TrailAddition, add_to_trail, previous_import, save_replacing, text_ids_in_use
 
 SCHEMA_URL = "https://aka.ms/codetour-schema"
 TAG = "codetour"
+IMPORT_KEY = "codetour:"  # the chapters a tour import writes carry import = "codetour:<tour>"
 MAX_TOUR_BYTES = 16 * 1024 * 1024
 # A tour comes from anyone: its size, its numbers and its regular expressions are bounded.
 MAX_TOUR_STEPS = 5000
@@ -53,28 +62,73 @@ PATTERN_TOTAL_SECONDS = 5.0
 # ---- export -------------------------------------------------------------------------------
 
 
+def _content_step(text: TextStep, lang: str) -> dict[str, Any]:
+    """A text step as a step with no file (or on the directory, URI or view it came from)."""
+    title = one_line(localized(text.title, lang))
+    description = inert(localized(text.body, lang)).strip()
+    step: dict[str, Any] = {key: text.extra[key] for key in ("directory", "uri", "view") if isinstance(text.extra.get(key), str)}
+    if title:
+        step["title"] = title
+    step["description"] = description or title or text.id
+    return step
+
+
 def tour_from_document(doc: Document) -> dict[str, Any]:
     steps: list[dict[str, Any]] = []
-    for item in doc.items:
+    entries: list[Item | TextStep] = [entry for section in doc.sections for entry in section_entries(section)]
+    for entry in entries:
+        if isinstance(entry, TextStep):
+            steps.append(_content_step(entry, doc.lang))
+            continue
+        item = entry
         where = item.where
         if where.orphan:
             continue
+        note = where.note
+        if note.is_comment:  # a line comment outside every note exported: a step on its line
+            text = one_line(note.body_in(doc.lang))
+            steps.append({"file": where.path, "line": where.start, "title": "// " + (text[:60] or note.id), "description": inert(note.body_in(doc.lang)).strip() or note.id})
+            continue
         title = one_line(where.note.title_in(doc.lang)) or where.note.id
+        start, end = where.start, where.end
+        assert start is not None and end is not None  # orphans were left out above
         # The extension shows the step's comment under `line`: under the block reads best.
-        step: dict[str, Any] = {"file": where.path, "line": where.end}
-        if where.end > where.start:
+        step: dict[str, Any] = {"file": where.path, "line": end}
+        if end > start:
             last = doc.locator.source(where.path).lines or []
-            end_character = len(last[where.end - 1]) + 1 if where.end <= len(last) else 1
-            step["selection"] = {"start": {"line": where.start, "character": 1}, "end": {"line": where.end, "character": end_character}}
+            end_character = len(last[end - 1]) + 1 if end <= len(last) else 1
+            step["selection"] = {"start": {"line": start, "character": 1}, "end": {"line": end, "character": end_character}}
         step["title"] = title
-        step["description"] = inert(where.note.body_in(doc.lang)).strip() or title
+        step["description"] = (inert(where.note.body_in(doc.lang)).strip() or title) + _folded_comments(doc, where)
         steps.append(step)
-    tour: dict[str, Any] = {"$schema": SCHEMA_URL, "title": doc.title, "steps": steps}
-    if doc.description:
-        tour["description"] = doc.description
+    title, description = _tour_title(doc)
+    tour: dict[str, Any] = {"$schema": SCHEMA_URL, "title": title, "steps": steps}
+    if description:
+        tour["description"] = description
     if doc.commit:
         tour["ref"] = doc.commit
     return tour
+
+
+def _folded_comments(doc: Document, where) -> str:
+    """The note's line comments as a list under its description: CodeTour has one comment
+    box per step, and a step per line comment would make the tour a walk through one-liners."""
+    found = comments_by_line(doc, where.path, where.start, where.end)
+    if not found:
+        return ""
+    items = [f"- {'行' if doc.lang == 'zh' else 'line'} {line}: {text}" for line, texts in sorted(found.items()) for text in texts]
+    return "\n\n" + ("行内注释：" if doc.lang == "zh" else "Line comments:") + "\n" + "\n".join(items)
+
+
+def _tour_title(doc: Document) -> tuple[str, str]:
+    """A pack that is one imported tour exports under the tour's own title and description."""
+    chapters = doc.pack.meta.raw.get("chapters")
+    if isinstance(chapters, list) and len(chapters) == 1 and isinstance(chapters[0], dict) and str(chapters[0].get("import", "")).startswith(IMPORT_KEY):
+        chapter = chapters[0]
+        title = one_line(localized(chapter.get("title", ""), doc.lang)) if isinstance(chapter.get("title"), (str, dict)) else ""
+        description = inert(localized(chapter.get("description", ""), doc.lang)).strip() if isinstance(chapter.get("description"), (str, dict)) else ""
+        return title or doc.title, description or doc.description
+    return doc.title, doc.description
 
 
 def export_tour(pack: Pack, tree: SourceTree, *, lang: str, **scope) -> tuple[str, Document, list[str]]:
@@ -106,11 +160,19 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class ImportedText:
+    step: int  # 1-based
+    text_id: str
+    kind: str  # content | directory | uri | view
+
+
 @dataclass
 class ImportReport:
     title: str
     ref: str | None
     imported: list[Imported] = field(default_factory=list)
+    texts: list[ImportedText] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -303,18 +365,26 @@ def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: s
     if report.ref and tree.commit and not tree.commit.startswith(report.ref) and report.ref != tree.commit:
         report.warnings.append(f"the tour was recorded at {report.ref}; the tree is at {tree.commit[:12]}: line numbers may not match")
     prefix = _slug(report.title)
-    existing = {note.id for path in pack.files() for note in pack.notes_for(path)}
+    key = IMPORT_KEY + prefix
+    old = previous_import(pack, key)
+    # Importing the tour again replaces what the first import wrote: its ids are free again.
+    existing = {note.id for path in pack.files() for note in pack.notes_for(path)} - set(old.note_ids)
+    taken_texts = text_ids_in_use(pack) - set(old.text_ids)
+    addition = TrailAddition()
+    order: list[str] = []  # the chapter's steps, in tour order
     next_trail = 1 + max((note.trail or 0 for path in pack.files() for note in pack.notes_for(path)), default=0)
     stamp = now()
     clock = _PatternClock()
     planned: list[tuple[int, str, Note, str]] = []  # step, file, note, how
     for number, step in enumerate(tour.get("steps", []), start=1):
-        if isinstance(step.get("directory"), str):
-            report.skipped.append(Skipped(number, f"points at the directory {step['directory']!r}; notes pin lines of files"))
-            continue
-        if not isinstance(step.get("file"), str) or not step["file"].strip():
-            what = "a URI" if step.get("uri") else ("a view" if step.get("view") else "no file")
-            report.skipped.append(Skipped(number, f"has {what}; only steps on a file become notes"))
+        if isinstance(step.get("directory"), str) or not isinstance(step.get("file"), str) or not step["file"].strip():
+            # A content step (or one on a folder, a URI, a view) is part of the tour: a text step.
+            text = _text_from(step, number, prefix, taken_texts, lang)
+            taken_texts.add(text["id"])
+            addition.texts.append(text)
+            order.append(TEXT_STEP + text["id"])
+            kind = next((k for k in ("directory", "uri", "view") if k in text), "content")
+            report.texts.append(ImportedText(number, text["id"], kind))
             continue
         path = _clean_path(step["file"])
         try:
@@ -354,8 +424,41 @@ def import_tour(tour: dict[str, Any], tree: SourceTree, pack: Pack, *, author: s
             continue
         existing.add(note_id)
         next_trail += 1
+        order.append(note_id)
         planned.append((number, path, anchored(note, lines, is_go=path.endswith(".go")), how))
+    # The tour is one chapter of the trail, under its own title: written before the notes so
+    # their `trail` numbers (kept for older readers) are not made a chapter of their own.
+    title = report.title or prefix
+    chapter: dict[str, Any] = {"component": prefix, "title": {lang: title} if lang else title, "steps": order}
+    description = tour.get("description")
+    if isinstance(description, str) and description.strip():
+        chapter["description"] = {lang: inert(description).strip()} if lang else inert(description).strip()
+    addition.chapters.append(chapter)
+    add_to_trail(pack, addition, key=key)
+    where = {note.id: path for _, path, note, _ in planned}
+    for note_id in old.note_ids:  # an earlier import's steps this one has not, or on another file
+        found = pack.find(note_id)
+        if found is not None and where.get(note_id) != found[0]:
+            pack.delete(found[0], note_id)
     for number, path, note, how in planned:
-        saved = pack.upsert(path, note)
+        saved = save_replacing(pack, path, note)
         report.imported.append(Imported(number, saved, path, how))
     return report
+
+
+def _text_from(step: dict[str, Any], number: int, prefix: str, taken: set[str], lang: str | None) -> dict[str, Any]:
+    """A [[texts]] table for a step that is not on a file's lines."""
+    text_id = f"{prefix}-{number}"
+    while text_id in taken:
+        text_id += "x"
+    table: dict[str, Any] = {"id": text_id}
+    if isinstance(step.get("title"), str) and step["title"].strip():
+        title = one_line(step["title"])
+        table["title"] = {lang: title} if lang else title
+    body = inert(step.get("description", "")).strip()
+    if body:
+        table["body"] = {lang: body} if lang else body
+    for key in ("directory", "uri", "view"):
+        if isinstance(step.get(key), str):
+            table[key] = step[key]
+    return table

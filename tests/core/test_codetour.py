@@ -165,10 +165,11 @@ def test_unusable_steps_are_reported_not_dropped(tmp_path, tree):
     report = import_tour(read_tour(write_tour(tmp_path, steps)), tree, target)
     assert [i.step for i in report.imported] == [9]
     reasons = {s.step: s.reason for s in report.skipped}
-    assert sorted(reasons) == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert "directory" in reasons[1] and "missing.go" in reasons[2] and "past the end" in reasons[3]
-    assert "matches nothing" in reasons[4] and "not a regular expression" in reasons[5]
-    assert "no file" in reasons[6] and "URI" in reasons[7] and "'..'" in reasons[8]
+    assert sorted(reasons) == [2, 3, 4, 5, 8]
+    assert "missing.go" in reasons[2] and "past the end" in reasons[3]
+    assert "matches nothing" in reasons[4] and "not a regular expression" in reasons[5] and "'..'" in reasons[8]
+    # A folder, text alone and a URI are parts of a tour: text steps, not skipped.
+    assert [(t.step, t.kind) for t in report.texts] == [(1, "directory"), (6, "content"), (7, "uri")]
 
 
 def test_round_trip_export_then_import(pack, tree, tmp_path):
