@@ -66,6 +66,11 @@ class ReaderApp(App[None]):
         return self._reader_screen
 
     def on_mount(self) -> None:
+        from k8sread.ui.gc_policy import GcPolicy
+
+        # No full garbage collection while a key is answered: freeze after start-up, collect
+        # when idle (issue 11).
+        self.gc_policy = GcPolicy.attach(self)
         if self.config.problem:
             self.notify(self.config.problem, severity="warning")
         for problem in self.keymap.problems:
@@ -127,6 +132,11 @@ class ReaderApp(App[None]):
         self.flush_drafts()
         self._reader_screen.save_session()
         self.exit()
+
+    def on_unmount(self) -> None:
+        policy = getattr(self, "gc_policy", None)
+        if policy is not None:
+            policy.detach()
 
     async def action_quit(self) -> None:
         self.flush_drafts()

@@ -61,7 +61,8 @@ class TrailScreen(ModalScreen[str | None]):
                 if component:
                     heading.append(f"  ({inert(component.title_in(self.lang))})", style="dim")
                 options.append(Option(heading, disabled=True))
-            where = self.trail.locate(step.note_id)
+            text_step = self.trail.text(step) if step.is_text else None
+            where = None if text_step is not None else self.trail.locate(step.note_id)
             line = Text()
             line.append("▶ " if step.note_id == self.current else "  ", style="bold")
             line.append("✓ " if step.note_id in self.read_notes else "· ", style="green" if step.note_id in self.read_notes else "dim")
@@ -71,8 +72,13 @@ class TrailScreen(ModalScreen[str | None]):
                 line.append(inert(note.title_in(self.lang)))
                 line.append(f"  {inert(path)}:{note.start}", style="dim")
             else:
-                line.append(f"{inert(step.note_id)} (missing note)", style="red")
-            options.append(Option(line, id=step.note_id, disabled=where is None))
+                if text_step is not None:
+                    title = localized(text_step.title, self.lang) or localized(text_step.body, self.lang).strip().split("\n")[0][:60]
+                    line.append(inert(title) or "(text)")
+                    line.append("  text", style="dim italic")
+                else:
+                    line.append(f"{inert(step.note_id)} (missing note)", style="red")
+            options.append(Option(line, id=step.note_id, disabled=where is None and text_step is None))
         return options
 
     def on_mount(self) -> None:
