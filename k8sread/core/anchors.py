@@ -7,10 +7,20 @@ A note stores its line range plus an anchor (TOML `anchor.*` keys):
     offset       note start line - symbol start line (negative when the note starts in the
                  symbol's doc comment)
     fingerprint  sha1 (16 hex digits) of the covered lines, whitespace-normalised
-    before/after up to 3 lines of context above / below (raw text, compared normalised)
     line_hashes  sha1 (6 hex digits) of each covered line, normalised; lets fuzzy matching
                  compare the old block with a candidate without storing the text. Left out for
                  notes over MAX_HASHED_LINES lines (those skip fuzzy matching).
+    before_hashes / after_hashes
+                 the same hash for up to 3 lines of context above / below, prefixed with "~"
+                 for a line that says nothing (blank, a lone brace: see `meaningful`). A pack
+                 stores hashes, never the code: it holds only text its authors wrote.
+    commit       the commit the anchor was computed at, when it is not the pack's
+                 `source.commit` (a note re-pinned by `check --fix` on another version).
+    text         optional, only in packs that ask for it (`store_text`): the covered lines,
+                 so "what changed" can be shown without the tree's git history.
+
+Older packs stored the context as text (`before`, `after`): it is still read, hashed on
+reading, and written back as hashes by the next save or `check --fix`.
 
 `resolve` tries, in order, and stops at the first answer it trusts:
 
@@ -19,9 +29,13 @@ A note stores its line range plus an anchor (TOML `anchor.*` keys):
 2. symbol: the symbol's new place + offset, confirmed by the fingerprint; else the fingerprint
    anywhere inside that symbol -> "moved".
 3. text: the fingerprint anywhere in the file -> "moved".
-4. fuzzy: difflib over the block's line hashes and the context text, score >= FUZZY_THRESHOLD
+4. fuzzy: difflib over the block's line hashes and the context hashes, score >= FUZZY_THRESHOLD
    -> "moved" (even when the place is the same: the text changed and the note needs re-pinning).
-5. otherwise "orphan": never drawn at a guessed place.
+5. changed: the anchor's symbol is still declared here, once, but its lines were edited beyond
+   recognition -> "changed", on the part of that declaration that best matches the old lines
+   (an order-keeping alignment of the line hashes), or the whole declaration when nothing
+   telling survived. Never on another declaration: without its symbol a note is an orphan.
+6. otherwise "orphan": never drawn at a guessed place.
 
 Landing on the wrong code is worse than an orphan, so every search step refuses doubt:
 - while the anchor's symbol exists, only places overlapping it are considered;
@@ -47,12 +61,14 @@ says so. Work is counted, not timed, so the answer never depends on how busy the
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from k8sread.core.symbols import Symbol, enclosing_symbol
 
@@ -80,9 +96,19 @@ BUDGET_REASON = "anchor search budget exceeded"
 
 EXACT = "exact"
 MOVED = "moved"
+CHANGED = "changed"
 ORPHAN = "orphan"
 UNANCHORED = "unanchored"
-ANCHOR_KEYS = ("symbol", "offset", "fingerprint", "before", "after", "line_hashes")
+# Keys computed from the code; `before`/`after` (text, older packs) are replaced by the hashes.
+ANCHOR_KEYS = ("symbol", "offset", "fingerprint", "before", "after", "line_hashes", "before_hashes", "after_hashes", "commit", "text")
+TRIVIAL_MARK = "~"  # before_hashes/after_hashes: this line is blank or punctuation
+SKETCH_BITS = 32
+# A `changed` note is placed on the part of its declaration its old lines point to only when
+# that much survived: two telling lines in order, or one long one; else the whole declaration.
+CHANGED_MIN_EVIDENCE = 2
+CHANGED_LONG_LINE = 24
+CHANGED_WEAK_SHARE = 0.25  # under this share of the old lines found, the part must also be
+CHANGED_SPREAD = 1.5  # no longer than this many times the note (plus 5 lines)
 
 
 def normalise(line: str) -> str:
@@ -112,6 +138,71 @@ def meaningful(normalised: str) -> bool:
     return len(normalised) >= 4 and any(ch.isalnum() for ch in normalised)
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def line_sketch(normalised: str) -> int:
+    """A 32-bit simhash of a line's tokens: lines that share most tokens (an identifier
+    renamed, an argument added) differ in few bits, unrelated lines in about half. It lets a
+    context line that was edited count for what it kept, without storing its text."""
+    weights = [0] * SKETCH_BITS
+    for token in _TOKEN.findall(normalised):
+        digest = int.from_bytes(hashlib.blake2b(token.encode("utf-8", errors="surrogatepass"), digest_size=4).digest(), "big")
+        for bit in range(SKETCH_BITS):
+            weights[bit] += 1 if digest >> bit & 1 else -1
+    return sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
+
+
+def sketch_similarity(a: int, b: int) -> float:
+    """About the cosine of the two lines' token counts: 1 alike, 0 unrelated."""
+    return max(0.0, math.cos(math.pi * bin(a ^ b).count("1") / SKETCH_BITS))
+
+
+def context_hash(line: str) -> str:
+    """How a context line is stored: `hash.sketch` (hex) for a line that says something,
+    `~hash` for one that does not (blank, a lone brace)."""
+    text = normalise(line)
+    if not meaningful(text):
+        return TRIVIAL_MARK + line_hash(text)
+    return f"{line_hash(text)}.{line_sketch(text):0{SKETCH_BITS // 4}x}"
+
+
+class Context(NamedTuple):
+    """A context line as the resolver compares it."""
+
+    digest: str  # line_hash of the normalised line
+    telling: bool  # it says something (see `meaningful`)
+    sketch: int | None = None  # line_sketch, when stored
+
+
+GAP = Context("|", False)  # between the lines above and below, in the fuzzy step
+
+
+def _parse_context(item: str) -> Context:
+    if item.startswith(TRIVIAL_MARK):
+        return Context(item[len(TRIVIAL_MARK) :], False)
+    digest, _, sketch = item.partition(".")
+    try:
+        return Context(digest, True, int(sketch, 16) if sketch else None)
+    except ValueError:
+        return Context(digest, True)
+
+
+def _text_context(line: str) -> Context:
+    text = normalise(line)
+    return Context(line_hash(text), meaningful(text), line_sketch(text) if meaningful(text) else None)
+
+
+def _read_context(hashes: Any, text: Any) -> list[Context] | None:
+    """Stored context hashes, or (an older pack) context text hashed now; None when neither
+    is a list of strings."""
+    if isinstance(hashes, list) and all(isinstance(item, str) and item for item in hashes):
+        return [_parse_context(item) for item in hashes]
+    if isinstance(text, list) and all(isinstance(item, str) for item in text):
+        return [_text_context(item) for item in text]
+    return None
+
+
 # ---- computing ------------------------------------------------------------------------
 
 
@@ -126,8 +217,8 @@ def compute_anchor(lines: Sequence[str], start: int, end: int, symbols: Sequence
         anchor["symbol"] = symbol.name
         anchor["offset"] = start - symbol.start_line
     anchor["fingerprint"] = fingerprint(covered)
-    anchor["before"] = [line.rstrip("\r\n") for line in lines[max(0, start - 1 - CONTEXT_LINES) : start - 1]]
-    anchor["after"] = [line.rstrip("\r\n") for line in lines[end : end + CONTEXT_LINES]]
+    anchor["before_hashes"] = [context_hash(line) for line in lines[max(0, start - 1 - CONTEXT_LINES) : start - 1]]
+    anchor["after_hashes"] = [context_hash(line) for line in lines[end : end + CONTEXT_LINES]]
     if len(covered) <= MAX_HASHED_LINES:
         anchor["line_hashes"] = [line_hash(normalise(line)) for line in covered]
     return anchor
@@ -143,6 +234,7 @@ class TextIndex:
     def __init__(self, lines: Sequence[str]):
         self.lines = list(lines)
         self._normalised_on_the_fly = 0
+        self._contexts: dict[int, Context] = {}
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -172,6 +264,23 @@ class TextIndex:
         if self._normalised_on_the_fly > len(self.lines):
             return self.norm[start - 1 : end]
         return [normalise(line) for line in self.lines[start - 1 : end]]
+
+    def context_at(self, number: int) -> Context:
+        """Line `number` as a context line, sketched once per line."""
+        found = self._contexts.get(number)
+        if found is None:
+            text = self.norm[number - 1]
+            telling = meaningful(text)
+            found = Context(self.hashes[number - 1], telling, line_sketch(text) if telling else None)
+            self._contexts[number] = found
+        return found
+
+    def hash_at(self, number: int) -> str:
+        """Line `number`'s hash (1-based): from the whole file's when they were computed,
+        else of that line alone, so checking a note's context does not hash the file."""
+        if "hashes" in self.__dict__:
+            return self.hashes[number - 1]
+        return line_hash(normalise(self.lines[number - 1]))
 
     def fingerprint_at(self, start: int, count: int) -> str | None:
         end = start + count - 1
@@ -206,6 +315,11 @@ class _OverBudget(Exception):
         self.reason = reason
 
 
+# Hashing one line (sha1 of its normalised text) costs about this many units.
+HASH_COST = 8
+# Sketching a line (see line_sketch) costs about this many units.
+SKETCH_COST = 60
+
 # What one call of a helper costs beyond the lines it touches (slicing, a generator, a hash
 # object): without it, a million one-line checks would count as a million units but take 2 s.
 CALL = 20
@@ -216,11 +330,11 @@ CALL = 20
 
 @dataclass(frozen=True)
 class Resolution:
-    status: str  # exact | moved | orphan | unanchored
+    status: str  # exact | moved | changed | orphan | unanchored
     start: int | None
     end: int | None
-    method: str | None = None  # unchanged | symbol | text | fuzzy
-    score: float = 0.0  # 1.0 for fingerprint matches, the similarity for fuzzy ones
+    method: str | None = None  # unchanged | symbol | text | fuzzy | declaration (changed)
+    score: float = 0.0  # 1.0 for fingerprint matches, the similarity for fuzzy ones, the share of old lines found for changed ones
     reason: str = ""  # why a note is an orphan
 
     @property
@@ -243,8 +357,8 @@ class _Anchor:
     symbol: str | None = None
     offset: int | None = None
     fingerprint: str | None = None
-    before: list[str] = field(default_factory=list)
-    after: list[str] = field(default_factory=list)
+    before: list[Context] = field(default_factory=list)
+    after: list[Context] = field(default_factory=list)
     line_hashes: list[str] | None = None
 
     @classmethod
@@ -263,10 +377,41 @@ class _Anchor:
             symbol=raw.get("symbol") if isinstance(raw.get("symbol"), str) and raw.get("symbol") else None,
             offset=offset if isinstance(offset, int) and not isinstance(offset, bool) else None,
             fingerprint=raw.get("fingerprint") if isinstance(raw.get("fingerprint"), str) and raw.get("fingerprint") else None,
-            before=(strings(raw.get("before")) or [])[-CONTEXT_LINES:],
-            after=(strings(raw.get("after")) or [])[:CONTEXT_LINES],
+            before=(_read_context(raw.get("before_hashes"), raw.get("before")) or [])[-CONTEXT_LINES:],
+            after=(_read_context(raw.get("after_hashes"), raw.get("after")) or [])[:CONTEXT_LINES],
             line_hashes=strings(raw.get("line_hashes")),
         )
+
+
+TRIVIAL_WEIGHT = 0.25  # a blank line or a brace says little about where a block is
+
+
+def _context_similarity(old: Sequence[Context], new: Sequence[Context]) -> float:
+    """How alike the context around a note and around a candidate place are, from hashes: the
+    lines difflib pairs as equal count fully, a line says-nothing line a quarter, and a line
+    replaced one for one by another counts for what the two sketches share (an edited line
+    keeps most of its tokens; an unrelated one nothing). This stands in for difflib's ratio
+    over the text, which packs stored before hashes replaced it."""
+    if not old and not new:
+        return 1.0
+
+    def weight(context: Context) -> float:
+        return 1.0 if context.telling else TRIVIAL_WEIGHT
+
+    matched = 0.0
+    total = sum(weight(c) for c in old) + sum(weight(c) for c in new)
+    matcher = SequenceMatcher(None, [c.digest for c in old], [c.digest for c in new], autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            matched += sum(weight(c) for c in old[a1:a2]) + sum(weight(c) for c in new[b1:b2])
+        elif tag == "replace":
+            for a, b in zip(old[a1:a2], new[b1:b2]):
+                if a.sketch is not None and b.sketch is not None:
+                    matched += 2 * sketch_similarity(a.sketch, b.sketch)
+            # A line replaced one for one is that line edited: it weighs what it weighed.
+            pairs = min(a2 - a1, b2 - b1)
+            total += sum(weight(c) for c in old[a1 : a1 + pairs]) - sum(weight(c) for c in new[b1 : b1 + pairs])
+    return matched / total
 
 
 def _orphan(reason: str) -> Resolution:
@@ -295,8 +440,8 @@ class _Resolver:
         self.spent = 0
         self.symbols = symbols.all
         self.same_name = list(symbols.by_name.get(anchor.symbol, ())) if anchor.symbol else []
-        self.before = [normalise(line) for line in anchor.before]
-        self.after = [normalise(line) for line in anchor.after]
+        self.before = anchor.before  # (hash, meaningful) per context line, nearest last
+        self.after = anchor.after
         hashes = anchor.line_hashes
         self.hashes = hashes if hashes is not None and len(hashes) == self.count else None
 
@@ -332,19 +477,21 @@ class _Resolver:
         self.charge(1 + len(self.same_name))
         return not self.same_name or any(s.overlaps(start, end) for s in self.same_name)
 
-    def context_score(self, start: int) -> float:
-        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
+    def context_places(self, start: int) -> list[tuple[int, Context]]:
+        """(line number, remembered context line) for a block starting at `start`."""
         end = start + self.count - 1
-        lines = self.index
+        return [(start - d, c) for d, c in enumerate(reversed(self.before), start=1)] + [(end + d, c) for d, c in enumerate(self.after, start=1)]
+
+    def agrees(self, number: int, context: Context) -> bool:
+        """Line `number` is the remembered context line (compared by hash)."""
+        return 1 <= number <= len(self.index) and self.index.hash_at(number) == context.digest
+
+    def context_score(self, start: int) -> float:
+        self.charge(CALL + HASH_COST * (len(self.before) + len(self.after)))
         score = 0.0
-        for distance, text in enumerate(reversed(self.before), start=1):
-            number = start - distance
-            if number >= 1 and normalise(lines.lines[number - 1]) == text:
-                score += 1.0 if meaningful(text) else 0.25
-        for distance, text in enumerate(self.after, start=1):
-            number = end + distance
-            if number <= len(lines) and normalise(lines.lines[number - 1]) == text:
-                score += 1.0 if meaningful(text) else 0.25
+        for number, context in self.context_places(start):
+            if self.agrees(number, context):
+                score += 1.0 if context.telling else 0.25
         return score
 
     def foreign(self, start: int, end: int) -> bool:
@@ -359,13 +506,12 @@ class _Resolver:
 
     def full_context(self, start: int, end: int) -> bool:
         """Every meaningful context line is where it was, and there is at least one."""
-        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
-        lines = self.index.lines
+        self.charge(CALL + HASH_COST * (len(self.before) + len(self.after)))
         checked = 0
-        for number, text in [(start - d, t) for d, t in enumerate(reversed(self.before), start=1)] + [(end + d, t) for d, t in enumerate(self.after, start=1)]:
-            if not meaningful(text):
+        for number, context in self.context_places(start):
+            if not context.telling:
                 continue
-            if not (1 <= number <= len(lines)) or normalise(lines[number - 1]) != text:
+            if not self.agrees(number, context):
                 return False
             checked += 1
         return checked > 0
@@ -382,14 +528,8 @@ class _Resolver:
         file is still itself), or one meaningful line's worth; `strict` (for blocks of braces
         and blanks, which match almost anywhere) also wants a next-door line to agree."""
         end = start + self.count - 1
-        lines = self.index.lines
-        self.charge(CALL + 2 * (len(self.before) + len(self.after)))
-
-        def agrees(number: int, text: str) -> bool:
-            return 1 <= number <= len(lines) and normalise(lines[number - 1]) == text
-
-        wanted = [(start - d, t) for d, t in enumerate(reversed(self.before), start=1)] + [(end + d, t) for d, t in enumerate(self.after, start=1)]
-        if all(agrees(number, text) for number, text in wanted):
+        self.charge(CALL + HASH_COST * (len(self.before) + len(self.after)))
+        if all(self.agrees(number, context) for number, context in self.context_places(start)):
             return True
         if self.context_score(start) < MIN_CONTEXT_SCORE:
             return False
@@ -402,16 +542,16 @@ class _Resolver:
         Counted from the block outward, not by position: a line inserted next to the block
         does not hide its real neighbour, and another brace's neighbours do not pass."""
         norm = self.index.normalised
-        self.charge(CALL + 8 * CONTEXT_LINES)
-        wanted_above = next((t for t in reversed(self.before) if meaningful(t)), None)
-        wanted_below = next((t for t in self.after if meaningful(t)), None)
+        self.charge(CALL + (8 + HASH_COST) * CONTEXT_LINES)
+        wanted_above = next((c.digest for c in reversed(self.before) if c.telling), None)
+        wanted_below = next((c.digest for c in self.after if c.telling), None)
         if wanted_above is not None:
             above = next((t for t in reversed(norm(max(1, start - 2 * CONTEXT_LINES), start - 1)) if meaningful(t)), None)
-            if above == wanted_above:
+            if above is not None and line_hash(above) == wanted_above:
                 return True
         if wanted_below is not None:
             below = next((t for t in norm(end + 1, end + 2 * CONTEXT_LINES) if meaningful(t)), None)
-            if below == wanted_below:
+            if below is not None and line_hash(below) == wanted_below:
                 return True
         return False
 
@@ -520,16 +660,16 @@ class _Resolver:
 
         for i, digest in enumerate(self.hashes):
             vote(digest, -i)
-        for distance, text in enumerate(reversed(self.before), start=1):
-            if meaningful(text):
-                vote(line_hash(text), distance)
-        for distance, text in enumerate(self.after, start=1):
-            if meaningful(text):
-                vote(line_hash(text), -(self.count - 1) - distance)
+        for distance, context in enumerate(reversed(self.before), start=1):
+            if context.telling:
+                vote(context.digest, distance)
+        for distance, context in enumerate(self.after, start=1):
+            if context.telling:
+                vote(context.digest, -(self.count - 1) - distance)
         if not votes:
             return None
         spread = min(3, max(1, self.count // 3))
-        old_context = "\n".join(self.before) + "\n\x00\n" + "\n".join(self.after)
+        old_context = [*self.before, GAP, *self.after]
         results: list[tuple[float, float, int, int]] = []  # score, block ratio, start, end
         for start, _ in votes.most_common(MAX_FUZZY_STARTS):
             for length in range(max(1, self.count - spread), self.count + spread + 1):
@@ -549,14 +689,15 @@ class _Resolver:
                 # Braces and blanks that survived say nothing about where the note was.
                 if not any(meaningful(index.norm[start - 1 + match.b + k]) for match in matcher.get_matching_blocks() for k in range(match.size)):
                     continue
-                before = index.norm[max(0, start - 1 - len(self.before)) : start - 1] if self.before else []
-                after = index.norm[end : end + len(self.after)]
-                new_context = "\n".join(before) + "\n\x00\n" + "\n".join(after)
+                before = range(max(1, start - len(self.before)), start) if self.before else range(0)
+                after = range(end + 1, min(len(index), end + len(self.after)) + 1)
+                new_context = [*(index.context_at(n) for n in before), GAP, *(index.context_at(n) for n in after)]
                 self.charge_matching(old_context, new_context)
-                context = SequenceMatcher(None, old_context, new_context, autojunk=False).ratio()
-                if context < FUZZY_MIN_CONTEXT:
+                self.charge(SKETCH_COST * len(new_context))
+                alike = _context_similarity(old_context, new_context)
+                if alike < FUZZY_MIN_CONTEXT:
                     continue
-                score = 0.6 * block + 0.4 * context
+                score = 0.6 * block + 0.4 * alike
                 results.append((score, block, start, end))
         if not results:
             return None
@@ -569,6 +710,51 @@ class _Resolver:
         if rivals and rivals[0] >= score - FUZZY_AMBIGUITY:
             return None
         return Resolution(MOVED, start, end, "fuzzy", score)
+
+    def changed(self) -> Resolution | None:
+        """The anchor's declaration is here (once) but the note's lines are not: the part of
+        it the old lines still point to, or all of it. Never another declaration's lines."""
+        if len(self.same_name) != 1:
+            return None  # gone (an orphan), or declared twice (`init`): no guessing
+        symbol = self.same_name[0]
+        offset = self.anchor.offset
+        # Only a note that was inside its declaration (or in its doc comment, as long as the
+        # comment is now) is about it: one that merely reached into it is not.
+        if offset is None or offset < -(symbol.start_line - symbol.first_line):
+            return None
+        first = max(1, symbol.first_line if offset < 0 else symbol.start_line)
+        last = min(symbol.end_line, len(self.index))  # a parse of broken code can run past the end
+        if last < first:
+            return None
+        whole = Resolution(CHANGED, first, last, "declaration", 0.0)
+        if self.hashes is None:
+            return whole
+        self.charge(CALL + HASH_COST * (last - first + 1))
+        index = self.index
+        window = index.hashes[first - 1 : last]
+        self.charge_matching(self.hashes, window)
+        blocks = SequenceMatcher(None, self.hashes, window, autojunk=False).get_matching_blocks()
+        in_window = Counter(window)
+        # Lines of the old block found in order in the declaration that tell where they are:
+        # something is said on them, and they are unique in the declaration or come with a
+        # neighbour (`return nil` alone could be any `return nil`).
+        evidence: list[tuple[int, int]] = []  # (index in the note, line number now)
+        for block in blocks:
+            for k in range(block.size):
+                number = first + block.b + k
+                text = index.norm[number - 1]
+                if meaningful(text) and (block.size > 1 or in_window[window[block.b + k]] == 1):
+                    evidence.append((block.a + k, number))
+        telling = len(evidence) >= CHANGED_MIN_EVIDENCE or any(len(index.norm[n - 1]) >= CHANGED_LONG_LINE for _, n in evidence)
+        if not telling:
+            return whole
+        (first_at, first_line), (last_at, last_line) = evidence[0], evidence[-1]
+        start = max(first, first_line - first_at)
+        end = min(last, last_line + (self.count - 1 - last_at))
+        share = len(evidence) / self.count
+        if share < CHANGED_WEAK_SHARE and end - start + 1 > CHANGED_SPREAD * self.count + 5:
+            return whole  # a few lines found far apart: which part is a guess
+        return Resolution(CHANGED, start, end, "declaration", share)
 
 
 def resolve(
@@ -585,7 +771,7 @@ def resolve(
     return resolve_all([(note_range, anchor)], new_lines, new_symbols, budget=budget)[0]
 
 
-_STEPS = ("by_symbol", "by_text", "fuzzy")
+_STEPS = ("by_symbol", "by_text", "fuzzy", "changed")
 
 
 def resolve_all(
@@ -645,8 +831,30 @@ def resolve_all(
     return [result for result in results if result is not None]
 
 
-def reanchored(anchor: dict[str, Any] | None, lines: Sequence[str], start: int, end: int, symbols: Sequence[Symbol] = ()) -> dict[str, Any]:
-    """A fresh anchor for [start, end]; keys this version does not know are kept."""
+def reanchored(
+    anchor: dict[str, Any] | None,
+    lines: Sequence[str],
+    start: int,
+    end: int,
+    symbols: Sequence[Symbol] = (),
+    *,
+    commit: str | None = None,
+    store_text: bool = False,
+) -> dict[str, Any]:
+    """A fresh anchor for [start, end]; keys this version does not know are kept. `commit`:
+    the commit these lines are from, recorded when it is not the pack's; `store_text` (packs
+    that ask for it) keeps the covered lines for "what changed"."""
     fresh = compute_anchor(lines, start, end, symbols)
+    if commit:
+        fresh["commit"] = commit
+    if store_text:
+        fresh["text"] = [line.rstrip("\r\n") for line in lines[start - 1 : end]]
     kept = {key: value for key, value in (anchor or {}).items() if key not in ANCHOR_KEYS}
     return {**kept, **fresh}
+
+
+def same_code(anchor: dict[str, Any] | None, fresh: dict[str, Any]) -> bool:
+    """Whether two anchors describe the same lines (an anchor stored as text in an older pack
+    and the same one as hashes do): the fingerprint, symbol, offset and line hashes agree."""
+    anchor = anchor or {}
+    return all(anchor.get(key) == fresh.get(key) for key in ("symbol", "offset", "fingerprint", "line_hashes"))

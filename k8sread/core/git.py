@@ -120,3 +120,35 @@ def ls_files(folder: Path, *, untracked: bool = False) -> list[str] | None:
     if paths and paths[-1] == "":
         paths.pop()
     return paths
+
+
+def has_commit(folder: Path, commit: str) -> bool:
+    """Whether the repository `folder` is in holds `commit` (never fetched to find out)."""
+    if not commit or commit.startswith("-"):
+        return False
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "-e", f"{commit}^{{commit}}"],
+            cwd=folder,
+            env=git_env(GIT_NO_LAZY_FETCH="1"),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def file_at(folder: Path, commit: str, path: str, *, timeout: float = 30) -> bytes | None:
+    """`path` (relative to `folder`) as it was at `commit`, or None. In a partial clone (what
+    `k8sread clone` makes) git fetches the file's contents from the remote on demand."""
+    if not commit or commit.startswith("-") or not path or path.startswith("-"):
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "show", f"{commit}:./{path}"], cwd=folder, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None

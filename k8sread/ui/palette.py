@@ -4,7 +4,8 @@ A pack's index in the PackSet picks its entry (modulo the palette size). Colours
 variables, so every theme gives the packs readable, distinct colours.
 
 API: `PACK_GLYPHS`, `MOVED_GLYPHS` (hollow variants for notes whose code moved),
-`PACK_COLORS` (CSS variables), `pack_slot(index) -> int`, `pack_glyph(index, moved=False)`,
+`CHANGED_GLYPHS` (half-filled variants for notes whose code changed since they were written),
+`PACK_COLORS` (CSS variables), `pack_slot(index) -> int`, `pack_glyph(index, moved=False, changed=False)`,
 `pack_color(index) -> str`, `pack_class(index) -> str` (e.g. "pack-2"),
 `pack_css(selector_template) -> str`: one rule per pack, e.g.
 `pack_css("NoteEntry.{cls} .marker {{ color: {color}; }}")`.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 PACK_GLYPHS = "●◆▲■★✚"
 MOVED_GLYPHS = "○◇△□☆✛"
+CHANGED_GLYPHS = "◐⬖◭◩✬✜"
 PACK_COLORS = ("$text-accent", "$text-success", "$text-warning", "$text-error", "$text-secondary", "$text-primary")
 
 
@@ -21,8 +23,8 @@ def pack_slot(index: int) -> int:
     return index % len(PACK_COLORS)
 
 
-def pack_glyph(index: int, moved: bool = False) -> str:
-    return (MOVED_GLYPHS if moved else PACK_GLYPHS)[pack_slot(index)]
+def pack_glyph(index: int, moved: bool = False, changed: bool = False) -> str:
+    return (CHANGED_GLYPHS if changed else MOVED_GLYPHS if moved else PACK_GLYPHS)[pack_slot(index)]
 
 
 def pack_color(index: int) -> str:

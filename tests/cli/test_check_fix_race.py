@@ -23,14 +23,14 @@ def test_fix_keeps_a_note_added_to_another_file_meanwhile(tmp_path, monkeypatch,
     real_check_file = check_module.check_file
     added: list[str] = []
 
-    def check_file_while_someone_adds(pack, tree, path, notes, fix):
+    def check_file_while_someone_adds(pack, tree, path, notes, fix, **options):
         # check read every file's notes up front; now, before it reaches the last file,
         # another reader adds a note there.
         if not added:
             other = Pack.open(pack_dir)
             other.upsert(last, Note(id="added-meanwhile", start=1, end=1, title="added while check ran"))
             added.append(last)
-        return real_check_file(pack, tree, path, notes, fix)
+        return real_check_file(pack, tree, path, notes, fix, **options)
 
     monkeypatch.setattr(check_module, "check_file", check_file_while_someone_adds)
     main(["check", "--repo", str(FIXTURES / "v2"), "--fix", str(pack_dir)])

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from k8sread.core import anchors
 from k8sread.core.anchors import (
+    CHANGED,
     EXACT,
     FUZZY_THRESHOLD,
     MOVED,
@@ -22,6 +23,7 @@ from k8sread.core.anchors import (
     UNANCHORED,
     TextIndex,
     compute_anchor,
+    context_hash,
     fingerprint,
     reanchored,
     resolve,
@@ -123,14 +125,17 @@ def test_anchor_fields():
     assert anchor["offset"] == PARSE_BODY[0] - find(OLD, "func Parse")
     assert anchor["fingerprint"] == fingerprint(text_of(BASE, *PARSE_BODY))
     assert len(anchor["fingerprint"]) == 16
-    assert anchor["before"] == OLD[PARSE_BODY[0] - 4 : PARSE_BODY[0] - 1]
-    assert anchor["after"] == OLD[PARSE_BODY[1] : PARSE_BODY[1] + 3]
+    # Context is stored as hashes, never as the code itself.
+    assert "before" not in anchor and "after" not in anchor
+    assert anchor["before_hashes"] == [context_hash(line) for line in OLD[PARSE_BODY[0] - 4 : PARSE_BODY[0] - 1]]
+    assert anchor["after_hashes"] == [context_hash(line) for line in OLD[PARSE_BODY[1] : PARSE_BODY[1] + 3]]
+    assert not any(len(line.strip()) > 3 and line.strip() in str(anchor) for line in OLD[PARSE_BODY[0] - 4 : PARSE_BODY[1] + 3])
     assert len(anchor["line_hashes"]) == PARSE_BODY[1] - PARSE_BODY[0] + 1
     # The doc comment belongs to the function: negative offset.
     assert anchor_for(BASE, *PARSE_WHOLE)["offset"] == -1
     # Imports are outside every declaration; context is cut at the file's start.
     imports = anchor_for(BASE, 1, 2)
-    assert "symbol" not in imports and imports["before"] == []
+    assert "symbol" not in imports and imports["before_hashes"] == []
     with pytest.raises(ValueError):
         compute_anchor(OLD, 10, len(OLD) + 1)
 
@@ -213,7 +218,7 @@ def test_body_edited_above_the_note_found_inside_its_symbol():
     assert text_of(edited, result.start, result.end) == text_of(BASE, *PARSE_BODY)
 
 
-def test_note_on_edited_lines_small_edit_fuzzy_big_edit_orphan():
+def test_note_on_edited_lines_small_edit_fuzzy_big_edit_changed():
     small = BASE.replace("\t\tfields[i] = normalizeField(field)", "\t\tfields[i] = normalizeField(strings.ToLower(field))")
     result = resolve_in(small, PARSE_BODY, anchor_for(BASE, *PARSE_BODY))
     assert (result.status, result.method) == (MOVED, "fuzzy")
@@ -222,12 +227,19 @@ def test_note_on_edited_lines_small_edit_fuzzy_big_edit_orphan():
         "\tfields := splitFields(line)\n\tfor i, field := range fields {\n\t\tfields[i] = normalizeField(field)\n\t}\n",
         '\tparts := strings.Split(line, ",")\n\tparts = compact(parts)\n',
     )
+    # Edited beyond recognition, but Parse is still there: changed, on Parse's lines.
     result = resolve_in(rewritten, PARSE_BODY, anchor_for(BASE, *PARSE_BODY))
-    assert result.status == ORPHAN and result.start is None
-    # A one-line note whose line changed has nothing left to match.
+    parse = next(s for s in extract_symbols(rewritten) if s.name == "Parse")
+    assert result.status == CHANGED and parse.start_line <= result.start <= result.end <= parse.end_line
+    # A one-line note whose line changed has nothing left to match: the whole declaration.
     one = (find(OLD, 'out := ""'),) * 2
-    result = resolve_in(BASE.replace('out := ""', "var out string"), one, anchor_for(BASE, *one))
-    assert result.status == ORPHAN
+    edited = BASE.replace('out := ""', "var out string")
+    result = resolve_in(edited, one, anchor_for(BASE, *one))
+    render = next(s for s in extract_symbols(edited) if s.name == "Render")
+    assert (result.status, result.start, result.end) == (CHANGED, render.start_line, render.end_line)
+    # Without its declaration the same note is an orphan.
+    gone = edited[: edited.index("// Render joins")] + edited[edited.index("return out, nil\n}\n") + len("return out, nil\n}\n") :]
+    assert resolve_in(gone, one, anchor_for(BASE, *one)).status == ORPHAN
 
 
 def test_duplicated_block_with_its_function_deleted_is_an_orphan():
@@ -337,11 +349,16 @@ def test_resolution_never_raises_and_claims_only_what_it_checked(note_range, edi
     anchor = anchor_for(BASE, *note_range)
     new_lines = apply_edits(OLD, edits)
     new_text = "\n".join(new_lines) + "\n"
-    result = resolve(note_range, anchor, new_lines, extract_symbols(new_text))
-    assert result.status in (EXACT, MOVED, ORPHAN)
+    new_symbols = extract_symbols(new_text)
+    result = resolve(note_range, anchor, new_lines, new_symbols)
+    assert result.status in (EXACT, MOVED, CHANGED, ORPHAN)
     if not result.placed:
         return
     assert 1 <= result.start <= result.end <= len(new_lines)
+    if result.status == CHANGED:
+        # Only ever on its own declaration, never on another's.
+        assert any(s.name == anchor.get("symbol") and s.first_line <= result.start and result.end <= s.end_line for s in new_symbols)
+        return
     assert result.end - result.start == note_range[1] - note_range[0] or result.method == "fuzzy"
     if result.method == "fuzzy":
         assert result.score >= FUZZY_THRESHOLD
@@ -374,10 +391,17 @@ def test_insertions_never_move_a_note_onto_other_code(note_range, inserts):
             new_lines.append(OLD[old_number])
             where[old_number + 1] = len(new_lines)
     new_text = "\n".join(new_lines) + "\n"
-    result = resolve(note_range, anchor_for(BASE, *note_range), new_lines, extract_symbols(new_text))
+    anchor = anchor_for(BASE, *note_range)
+    new_symbols = extract_symbols(new_text)
+    result = resolve(note_range, anchor, new_lines, new_symbols)
     if not result.placed:
         return
     new_start, new_end = where[note_range[0]], where[note_range[1]]
+    if result.status == CHANGED:
+        # Its own declaration, over the lines it had (they are all still there).
+        assert any(s.name == anchor.get("symbol") and s.first_line <= result.start and result.end <= s.end_line for s in new_symbols)
+        assert result.start <= new_end and new_start <= result.end
+        return
     split_inside = new_end - new_start != note_range[1] - note_range[0]
     if split_inside:
         assert result.method == "fuzzy"
@@ -389,7 +413,7 @@ def test_insertions_never_move_a_note_onto_other_code(note_range, inserts):
 @settings(max_examples=100, deadline=None)
 @given(
     anchor=st.dictionaries(
-        st.sampled_from(["symbol", "offset", "fingerprint", "before", "after", "line_hashes", "x"]),
+        st.sampled_from(["symbol", "offset", "fingerprint", "before", "after", "line_hashes", "before_hashes", "after_hashes", "commit", "text", "x"]),
         st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.text(max_size=10), max_size=5), st.booleans()),
     ),
     start=st.integers(min_value=-3, max_value=80),
@@ -397,7 +421,7 @@ def test_insertions_never_move_a_note_onto_other_code(note_range, inserts):
 )
 def test_garbage_anchors_never_raise(anchor, start, length):
     result = resolve((start, start + length), anchor, OLD, extract_symbols(BASE))
-    assert result.status in (EXACT, MOVED, ORPHAN, UNANCHORED)
+    assert result.status in (EXACT, MOVED, CHANGED, ORPHAN, UNANCHORED)
     if result.placed:
         assert 1 <= result.start <= result.end <= len(OLD)
 

@@ -51,8 +51,8 @@ TITLE_INDENT = 2  # the marker and a space
 INDENT = 2  # meta, body and tags sit under the title
 
 _LABELS = {
-    "en": {"moved": "moved from L{start}", "changed": "code changed since written", "orphan": "code not found", "unanchored": "", "untitled": "(untitled)"},
-    "zh": {"moved": "原在 L{start}", "changed": "代码在笔记写下后改过", "orphan": "找不到对应代码", "unanchored": "", "untitled": "(无标题)"},
+    "en": {"moved": "moved from L{start}", "changed": "the code changed since this note was written (at {commit}); D shows what changed", "orphan": "code not found", "unanchored": "", "untitled": "(untitled)"},
+    "zh": {"moved": "原在 L{start}", "changed": "代码在笔记写下后改过(写于 {commit});按 D 看改了什么", "orphan": "找不到对应代码", "unanchored": "", "untitled": "(无标题)"},
 }
 
 
@@ -349,7 +349,8 @@ class NoteEntry:
             parts.append(inert_line(item.note.author))
         status = _labels(self.lang).get(item.status, "")
         if status:
-            parts.append(status.format(start=item.note.start))
+            written = getattr(item, "written_at", "") or ""
+            parts.append(status.format(start=item.note.start, commit=inert_line(written[:12]) or "?"))
         return Content(" · ".join(part for part in parts if part))
 
     def tags_content(self) -> Content:
@@ -389,7 +390,7 @@ class NoteEntry:
         moved = item.status in ("moved", "changed")
         marker: Key = (f"marker-{pack_slot(item.pack_index)}", BOLD, None)
         title = wrap([(self.title_content().plain, ("title", BOLD, None))], width - TITLE_INDENT)
-        rows = _prefixed(title, [(pack_glyph(item.pack_index, moved) + " ", marker)], [(" " * TITLE_INDENT, ("title", 0, None))])
+        rows = _prefixed(title, [(pack_glyph(item.pack_index, moved, changed=item.status == "changed") + " ", marker)], [(" " * TITLE_INDENT, ("title", 0, None))])
         meta_base = "meta-orphan" if item.status == "orphan" else "meta-moved" if moved else "meta"
         pad_meta: Row = [(" " * INDENT, (meta_base, 0, None))]
         rows += _prefixed(wrap([(self.meta_content().plain, (meta_base, 0, None))], width - INDENT), pad_meta, pad_meta)
