@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from reader_support import sync
+from reader_support import settle, sync
 
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
@@ -94,12 +94,6 @@ def assert_inert(app) -> str:
     return "\n".join(strips_text(app))
 
 
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 @sync
 async def test_every_screen_draws_a_hostile_pack_inert(tmp_path):
     from k8sread.ui.app import ReaderApp
@@ -109,7 +103,7 @@ async def test_every_screen_draws_a_hostile_pack_inert(tmp_path):
     packs = PackSet(packs=[pack, mine], writable=mine)
     app = ReaderApp(SourceTree.open(root), packs=packs, open_path=hostile, lang="en")
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == hostile
         screen = assert_inert(app)
         # Shown as the literal text it is: markup did not style, link or vanish.
@@ -122,46 +116,46 @@ async def test_every_screen_draws_a_hostile_pack_inert(tmp_path):
 
         # The trail view: chapter and component titles, a step whose note is missing.
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         assert type(app.screen).__name__ == "TrailScreen"
         assert "H ␛]52" in assert_inert(app)
         await pilot.press("escape")
 
         # The packs screen: the pack's title.
         await pilot.press("P")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "T ␛]52" in assert_inert(app)
         await pilot.press("escape")
 
         # The orphans list: the orphaned note's title and why.
         await pilot.press("O")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Orphan ␛]52" in assert_inert(app)
         await pilot.press("escape")
 
         # A component whose entry leaves the tree: refused, and the message is plain text.
         await pilot.press("1")
-        await settle(app, pilot)
+        await settle(pilot)
         assert_inert(app)
 
         # The outline's status line quotes the file name (a Label: it parsed markup before).
         await pilot.press("o")
-        await settle(app, pilot)
+        await settle(pilot)
         assert type(app.screen).__name__ == "OutlineScreen"
         assert "[bold]B[link=mailto:evil]" in assert_inert(app)
         await pilot.press("escape")
 
         # The file finder lists the hostile names.
         await pilot.press("ctrl+p")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e", "v", "i", "l")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "[bold]B" in assert_inert(app)
         await pilot.press("escape")
 
         # A notes file that does not parse, under a hostile name: the error names it, inertly.
         assert app.open_file(broken)
-        await settle(app, pilot)
+        await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("invalid TOML" in m and "[bold]B[link=mailto:evil]" in m for m in messages), messages
         assert all(not LIVE.search(m.replace("\n", " ")) for m in messages)
@@ -178,14 +172,14 @@ async def test_editing_a_hostile_note_shows_and_saves_it_inert(tmp_path):
     packs = PackSet(packs=[pack], writable=pack)
     app = ReaderApp(SourceTree.open(root), packs=packs, open_path=hostile, lang="en")
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.query_one("SourceView").go_to_line(5)
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, NoteEditorScreen)
         assert_inert(app)
         await pilot.press("end", "!", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, NoteEditorScreen)
     (saved,) = [n for n in Pack.open(pack.root).notes_for(hostile) if n.id == "evil-1"]
     # What the editor showed is what was saved: stand-ins, markup as literal text, the typed '!'.
@@ -237,11 +231,11 @@ async def test_deep_nesting_in_a_registered_pack_and_in_a_notes_file_is_a_messag
     packs = PackSet.for_tree(root, extra=[Pack.open(stranger.root, writable=False)])  # + the registered ones
     app = ReaderApp(SourceTree.open(root), packs=packs, open_path="pkg/a.go", lang="en")
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/a.go"
         assert any("later" in m and "nested more than" in m for m in messages(app)), messages(app)
         assert app.open_file("pkg/b.go") and app.open_file("pkg/a.go")
-        await settle(app, pilot)
+        await settle(pilot)
         assert any("a.go.toml" in m and "nested more than" in m for m in messages(app)), messages(app)
         assert app.is_running
     capsys.readouterr()
@@ -281,7 +275,7 @@ async def test_a_fifo_notes_file_never_blocks_the_reader(tmp_path):
     app = ReaderApp(SourceTree.open(root), packs=PackSet(packs=[stranger, mine], writable=mine), open_path="pkg/a.go", lang="en")
     try:
         async with app.run_test(size=(120, 30), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.current_path == "pkg/a.go"
             assert any("not a regular file" in m for m in messages(app)), messages(app)
             assert not opened.is_set(), "the reader opened the FIFO"
@@ -310,18 +304,18 @@ async def test_a_step_listed_twice_opens_the_trail_view(tmp_path):
         SourceTree.open(root), packs=PackSet(packs=[Pack.open(stranger.root, writable=False), mine], writable=mine), open_path="pkg/a.go", lang="en"
     )
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         assert type(app.screen).__name__ == "TrailScreen"
         screen = "\n".join(strips_text(app))
         assert "first" in screen and "second" in screen and "3." not in screen
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         walked = []
         for _ in range(4):
             await pilot.press("right_square_bracket")
-            await settle(app, pilot)
+            await settle(pilot)
             walked.append(app.current_path)
         assert walked[:2] == ["pkg/a.go", "pkg/b.go"] and any("End of the trail" in m for m in messages(app))
         assert app.is_running
@@ -349,7 +343,7 @@ async def test_a_huge_map_is_refused_and_a_map_at_the_limits_draws(tmp_path):
     (huge / "pack.toml").write_text('format = 1\nname = "huge"\n' + _huge_map())
     app = ReaderApp(SourceTree.open(root), open_path="pkg/a.go", lang="en")
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/a.go"
         assert any("huge" in m and "TOML tokens" in m for m in messages(app)), messages(app)
 
@@ -368,7 +362,7 @@ async def test_a_huge_map_is_refused_and_a_map_at_the_limits_draws(tmp_path):
     trail_module.Trail.component = lambda self, node: lookups.__setitem__(0, lookups[0] + 1) or real(self, node)
     try:
         async with app.run_test(size=(120, 30), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             lookups[0] = 0
             app.query_one("ComponentMap").render()
             # Two per node (its label and its key); labels are cut to a fixed width.
@@ -409,11 +403,11 @@ async def test_a_slow_anchor_opens_as_an_orphan_that_says_why(tmp_path, monkeypa
         SourceTree.open(root), packs=PackSet(packs=[Pack.open(stranger.root, writable=False), mine], writable=mine), open_path="pkg/gen.go", lang="en"
     )
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         orphans = [p for p in app.reader.placements if p.orphan]
         assert len(orphans) == 50 and all(p.reason.startswith(anchors.BUDGET_REASON) for p in orphans)
         await pilot.press("O")
-        await settle(app, pilot)
+        await settle(pilot)
         assert anchors.BUDGET_REASON in "\n".join(strips_text(app))
 
 
@@ -480,7 +474,7 @@ async def test_5000_notes_over_a_long_file_refresh_with_bounded_work(tmp_path):
         SourceTree.open(root), packs=PackSet(packs=[Pack.open(stranger.root, writable=False), mine], writable=mine), open_path="pkg/b.go", lang="en"
     )
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         with _LineBudget(10_000_000) as budget:
             assert app.open_file("pkg/gen.txt")
         assert app.current_path == "pkg/gen.txt" and budget.count > 0

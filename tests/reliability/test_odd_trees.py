@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from reader_support import sync
+from reader_support import settle, sync
 
 from k8sread.cli import main
 from k8sread.core.packset import PackSet, writable_pack
@@ -38,11 +38,6 @@ def screen_text(app) -> str:
         for segment in strip:
             assert not LIVE.search(segment.text), repr(segment.text)
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.pause()
 
 
 def messages(app) -> list[str]:

@@ -140,6 +140,15 @@ GUIDE_META = textwrap.dedent(
 )
 
 
+async def settle(pilot) -> None:
+    """Let the app catch up: pending messages, then its workers (the symbol index, a parse),
+    then what they posted. The one helper every Pilot test waits with."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 def sync(test):
     """Run an async test body on its own event loop (no asyncio pytest plugin is needed)."""
 

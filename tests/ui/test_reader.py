@@ -12,22 +12,16 @@ from k8sread.ui.widgets.notes_pane import NotesPane
 from k8sread.ui.widgets.reader_header import ReaderHeader
 from k8sread.ui.widgets.source_view import SourceView
 
-from reader_support import line_of, make_app, sync
+from reader_support import line_of, make_app, settle, sync
 
 SIZE = (120, 40)
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @sync
 async def test_opens_first_file_with_header_tree_and_notes(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "cmd/kubectl/kubectl.go"
         header = app.query_one(ReaderHeader)
         assert header.file == "cmd/kubectl/kubectl.go" and header.tree_name == "tree"
@@ -45,13 +39,13 @@ async def test_opens_first_file_with_header_tree_and_notes(reader_tree):
 async def test_fuzzy_finder_opens_a_file(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"storego")
         await pilot.pause()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/store/store.go"
         assert app.query_one(SourceView).has_focus
 
@@ -60,13 +54,13 @@ async def test_fuzzy_finder_opens_a_file(reader_tree):
 async def test_tree_opens_files_and_toggles_vendor(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         tree = app.query_one(FileTree)
         tree.reveal("pkg/store/store.go")
         await pilot.pause()
         tree.focus()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/store/store.go"
         assert "pkg/store/store.go" in app.reader.session.read_files
         app.reader_screen.action_toggle_hidden()
@@ -78,7 +72,7 @@ async def test_tree_opens_files_and_toggles_vendor(reader_tree):
 async def test_notes_follow_scrolling_and_enter_jumps(reader_tree):
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=(120, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pane = app.query_one(NotesPane)
         run_line = line_of(reader_tree, "pkg/apply/apply.go", "func (o *ApplyOptions) Run")
         assert pane.items[0].start == run_line
@@ -96,7 +90,7 @@ async def test_notes_follow_scrolling_and_enter_jumps(reader_tree):
 async def test_add_edit_delete_a_note(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         new_line = line_of(reader_tree, "pkg/store/store.go", "func New()")
         await pilot.press("colon", *str(new_line), "enter")
         await pilot.pause()
@@ -107,7 +101,7 @@ async def test_add_edit_delete_a_note(reader_tree):
         await pilot.click("#editor-body")
         await pilot.press(*"Makes an empty store.")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         mine = Pack.open(user_pack_dir())
         notes = mine.notes_for("pkg/store/store.go")
         assert len(notes) == 1
@@ -122,7 +116,7 @@ async def test_add_edit_delete_a_note(reader_tree):
         await pilot.pause()
         assert isinstance(app.screen, NoteEditorScreen)
         await pilot.press("end", *" (edited)", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")[0].title == "constructor (edited)"
 
         # delete, after a confirmation
@@ -134,7 +128,7 @@ async def test_add_edit_delete_a_note(reader_tree):
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert Pack.open(user_pack_dir()).notes_for("pkg/store/store.go") == []
 
 
@@ -142,7 +136,7 @@ async def test_add_edit_delete_a_note(reader_tree):
 async def test_read_only_pack_cannot_be_edited(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
         app.query_one(SourceView).go_to_line(create)
         await pilot.press("e")
@@ -155,7 +149,7 @@ async def test_read_only_pack_cannot_be_edited(reader_tree):
 async def test_draft_survives_an_abrupt_exit(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"half written")
@@ -164,7 +158,7 @@ async def test_draft_survives_an_abrupt_exit(reader_tree):
     assert [d.title for d in DraftStore().load_all()] == ["half written"]
     again = make_app(reader_tree)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(again, pilot)
+        await settle(pilot)
         assert isinstance(again.screen, NoteEditorScreen)
         assert again.screen.query_one("#editor-title").value == "half written"
         assert again.current_path == "pkg/store/store.go"
@@ -174,7 +168,7 @@ async def test_draft_survives_an_abrupt_exit(reader_tree):
 async def test_resume_file_position_and_selection(reader_tree):
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("colon", "2", "0", "enter")
         await pilot.press("shift+down", "shift+down")
         await pilot.pause()
@@ -183,7 +177,7 @@ async def test_resume_file_position_and_selection(reader_tree):
     assert selection == (20, 22)
     again = make_app(reader_tree)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(again, pilot)
+        await settle(pilot)
         view = again.query_one(SourceView)
         assert again.current_path == "pkg/apply/apply.go"
         assert view.cursor_line == 22 and view.selection == (20, 22)
@@ -195,31 +189,31 @@ async def test_resume_file_position_and_selection(reader_tree):
 async def test_trail_components_and_map(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("right_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         main_line = line_of(reader_tree, "cmd/kubectl/kubectl.go", "func main()")
         assert app.current_path == "cmd/kubectl/kubectl.go"
         assert app.query_one(SourceView).selection == (main_line, main_line + 5)
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/store/store.go" and app.reader.session.trail_step == "g-create"
         await pilot.press("left_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.reader.session.trail_step == "g-run"
         rendered = str(app.query_one("ComponentMap").render())
         assert "1:kubectl 2/2" in rendered and "2:store 1/1" in rendered
         await pilot.press("1")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.reader.session.trail_step == "g-main"
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("down", "down", "enter")  # from g-main; the chapter heading is skipped
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/store/store.go"
     again = make_app(reader_tree)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(again, pilot)
+        await settle(pilot)
         assert again.reader.session.trail_step == "g-create"
 
 
@@ -227,25 +221,31 @@ async def test_trail_components_and_map(reader_tree):
 async def test_language_switch(reader_tree):
     app = make_app(reader_tree, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pane = app.query_one(NotesPane)
-        assert "入口" in str(pane.entries[0].render_text()) if hasattr(pane.entries[0], "render_text") else True
+
+        def drawn() -> str:
+            notes = pane.query_one("NotesList")
+            return "\n".join(notes.render_line(y).text for y in range(notes.size.height))
+
+        assert "入口" in drawn() and "Entry point" not in drawn()
         await pilot.press("L")
-        await pilot.pause()
+        await settle(pilot)
         assert app.reader.lang == "en" and pane.entries[0].lang == "en"
+        assert "Entry point" in drawn() and "入口" not in drawn()
 
 
 @sync
 async def test_go_to_definition_and_back(reader_tree):
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         view = app.query_one(SourceView)
         line = line_of(reader_tree, "pkg/apply/apply.go", "o.Store.Create(obj)")
         column = (reader_tree / "pkg/apply/apply.go").read_text().split("\n")[line - 1].index("Create") + 1
         view.restore_position(line, column)
         await pilot.press("g", "d")
-        await settle(app, pilot)
+        await settle(pilot)
         target = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
         assert (app.current_path, view.cursor_line) == ("pkg/store/store.go", target)
         await pilot.press("ctrl+o")
@@ -260,7 +260,7 @@ async def test_go_to_definition_and_back(reader_tree):
 async def test_outline_jumps(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("o")
         await pilot.pause()
         await pilot.press(*".Error", "enter")
@@ -272,19 +272,19 @@ async def test_outline_jumps(reader_tree):
 async def test_symbol_search_and_tree_search(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.press(*"ApplyOptions", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/apply/apply.go"
         assert app.query_one(SourceView).cursor_line == line_of(reader_tree, "pkg/apply/apply.go", "type ApplyOptions struct")
         await pilot.press("ctrl+f")
         await pilot.pause()
         await pilot.press(*"errExists", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_path == "pkg/store/store.go"
         assert app.query_one(SourceView).cursor_line == line_of(reader_tree, "pkg/store/store.go", "return errExists")
 
@@ -305,7 +305,7 @@ async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp
     (reader_tree / "pkg/store/store.go").write_text(changed)
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         header = app.query_one(ReaderHeader)
         assert header.orphans == 1
         moved = {p.note.id: p.start for p in app.reader.placements if p.moved}
@@ -315,7 +315,7 @@ async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp
         assert new_line + 3 in view._moved
         view.go_to_line(new_line + 3)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle(pilot)
         saved = {n.id: n for n in Pack.open(user_pack_dir()).notes_for("pkg/store/store.go")}
         assert (saved["m1"].start, saved["m1"].end) == (new_line + 3, new_line + 5)
         assert {p.note.id for p in app.reader.placements if p.moved} == {"g-create"}  # read-only: stays moved
@@ -328,7 +328,7 @@ async def test_moved_note_is_marked_and_repinned_orphan_counted(reader_tree, tmp
 async def test_help_and_palette(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
@@ -342,7 +342,7 @@ async def test_help_and_palette(reader_tree):
 async def test_small_terminal_layout(reader_tree):
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         view = app.query_one(SourceView)
         tree = app.query_one("#tree")
         # Reading: the tree is folded to a rail, the code has the room.
@@ -367,13 +367,13 @@ async def test_small_terminal_layout(reader_tree):
 async def test_packs_switch_off_and_choose_target(reader_tree):
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert [item.note.id for item in app.query_one(NotesPane).items] == ["g-create"]
         await pilot.press("P")
         await pilot.pause()
         await pilot.press("space")  # the guide pack is first: hide it
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.query_one(NotesPane).items == []
         assert app.query_one(SourceView)._markers == {}
         assert app.reader.trail is None or app.reader.trail.pack.name != "guide"
@@ -385,11 +385,11 @@ async def test_export_current_file(reader_tree):
 
     app = make_app(reader_tree, open_path="pkg/store/store.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("enter")  # "This file's notes"
-        await settle(app, pilot)
+        await settle(pilot)
     out = data_dir() / "exports" / "guide-pkg_store_store.go-en.md"
     text = out.read_text()
     assert "Create" in text and "```go" in text and "func (s *Store) Create" in text
@@ -402,7 +402,7 @@ async def test_opening_a_file_at_a_far_line_scrolls_there(reader_tree):
     long_file.write_text("package long\n\n" + "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(400)))
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.jump_to("pkg/long/long.go", 300, select=(300, 305))
         await pilot.pause()
         first, last = app.query_one(SourceView).visible_range()
@@ -417,13 +417,13 @@ async def test_trail_steps_land_where_the_code_is_now(reader_tree):
     kubectl.write_text("package main\n\nfunc main() {}\n")  # the noted code is gone
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("1")  # g-main: orphaned here
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.reader.session.trail_step == "g-main"
         assert app.query_one(SourceView).selection is None
         await pilot.press("2")  # g-create: moved down by two lines
-        await settle(app, pilot)
+        await settle(pilot)
         create = line_of(reader_tree, "pkg/store/store.go", "func (s *Store) Create")
         assert app.query_one(SourceView).selection == (create, create + 6)
 
@@ -436,11 +436,11 @@ async def test_bad_config_theme_is_reported_not_fatal(reader_tree):
     (config_dir() / "config.toml").write_text('theme = "no-such-theme"\nlang = "zh"\n')
     app = make_app(reader_tree, lang=None)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.reader.lang == "zh"
         assert any("unknown theme" in str(n.message) for n in app._notifications)
     (config_dir() / "config.toml").write_text('theme = "nord"\n')
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.theme == "nord"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from reader_support import settle
+
 from k8sread.core.packset import PackSet
 from k8sread.core.paths import demo_tree_dir
 from k8sread.core.source_tree import SourceTree
@@ -23,19 +25,13 @@ def demo_app(open_path="staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go", open
     return ReaderApp(tree, banner=DEMO_BANNER, packs=PackSet.for_tree(tree.root), lang="en", open_path=open_path, open_line=open_line, remember=False)
 
 
-async def settled(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def keys_then_settle(*keys):
     async def run_before(pilot):
-        await settled(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        await settled(pilot)
+        await settle(pilot)
 
     return run_before
 
