@@ -89,11 +89,11 @@ def test_every_note_bilingual_short_and_substantial(series):
 def test_every_note_carries_its_anchor(series):
     _, notes, _ = series
     for path, note in all_notes(notes):
-        assert {"symbol", "offset", "fingerprint", "before", "after"} <= set(note.anchor), f"{path}:{note.id}"
+        assert {"symbol", "offset", "fingerprint", "before_hashes", "after_hashes"} <= set(note.anchor), f"{path}:{note.id}"
         assert note.anchor["symbol"] == note.symbol, f"{path}:{note.id}"
     # A line comment outside any declaration (on an import, say) has no symbol to anchor to.
     for path, comment in all_comments(notes):
-        assert {"fingerprint", "before", "after"} <= set(comment.anchor), f"{path}:{comment.id}"
+        assert {"fingerprint", "before_hashes", "after_hashes"} <= set(comment.anchor), f"{path}:{comment.id}"
         assert comment.anchor.get("symbol") == comment.symbol, f"{path}:{comment.id}"
 
 
