@@ -414,7 +414,7 @@ async def test_trail_steps_land_where_the_code_is_now(reader_tree):
     store = reader_tree / "pkg/store/store.go"
     store.write_text(store.read_text().replace("// Store keeps objects.", "// Store keeps objects.\n// (two lines\n// inserted above)"))
     kubectl = reader_tree / "cmd/kubectl/kubectl.go"
-    kubectl.write_text("package main\n\nfunc main() {}\n")  # the noted code is gone
+    kubectl.write_text("package main\n\nfunc run() {}\n")  # the noted declaration is gone (with main kept, the note would be changed)
     app = make_app(reader_tree, open_path="pkg/apply/apply.go")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -25,7 +25,8 @@ def diff_text(diff: NoteDiff) -> Text:
         if line.startswith(("---", "+++")):
             text.append(inert(line), style="bold")
         else:
-            text.append(inert(line), style=STYLES.get(line[:1], ""))
+            # Go is indented with tabs: four columns each, after the diff's own first column.
+            text.append(inert(line[:1] + line[1:].expandtabs(4)), style=STYLES.get(line[:1], ""))
     return text
 
 
@@ -68,7 +69,7 @@ class NoteDiffScreen(ModalScreen[None]):
             else:
                 yield Static(Text(f"Old lines from {inert(diff.source)}; new lines from this checkout.", style="dim"))
                 yield Static(diff_text(diff), classes="note-diff--code")
-            yield Static(Text("p re-pins the note here (changed notes: once you have read it) · Esc closes", style="dim"), classes="note-diff--why")
+            yield Static(Text("Esc closes; then p re-pins the note where it is drawn (a changed note: once you have read it)", style="dim"), classes="note-diff--why")
 
     def action_close(self) -> None:
         self.dismiss(None)
