@@ -48,6 +48,7 @@ LABELS = {
         "view": "View on GitHub",
         "written": "written against",
         "moved": "moved from lines",
+        "changed": "the code changed since this note was written at {commit} (lines {start}–{end} then)",
         "orphan_step": "its code was not found in this checkout; see",
         "source": "Exported from pack {pack} against commit {commit} of {repo}.",
         "file": "Notes on",
@@ -66,6 +67,7 @@ LABELS = {
         "view": "在 GitHub 上查看",
         "written": "写于",
         "moved": "原在第",
+        "changed": "代码在笔记写下后改过(写于 {commit},当时是第 {start}–{end} 行)",
         "orphan_step": "在这份代码里找不到它的代码，见",
         "source": "导出自笔记包 {pack}，对应 {repo} 的提交 {commit}。",
         "file": "笔记：",
@@ -390,6 +392,9 @@ def _item(item: Item, doc: Document, level: str) -> list[str]:
     place = f"{markdown_code(where.path)} {labels['lines']} {where.start}–{where.end}" if not where.orphan else f"{markdown_code(where.path)} {labels['lines']} {where.note.start}–{where.note.end}"
     if where.moved:
         place += f" ({labels['moved']} {where.note.start}–{where.note.end})"
+    if where.changed:
+        written = markdown_text(where.written_at[:12]) or "?"
+        place += " (" + labels["changed"].format(commit=written, start=where.note.start, end=where.note.end) + ")"
     if where.orphan:
         place += f" ({labels['reason']}: {markdown_text(one_line(where.reason))})"
     out += [place, ""]

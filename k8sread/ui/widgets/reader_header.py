@@ -1,4 +1,4 @@
-"""The top line: tree name, its commit, the current file, orphan count; and the banner."""
+"""The top line: tree name, its commit, the current file, changed and orphan counts; and the banner."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class ReaderHeader(Static):
     commit: reactive[str | None] = reactive(None)
     file: reactive[str | None] = reactive(None)
     orphans: reactive[int] = reactive(0)
+    changed: reactive[int] = reactive(0)  # notes whose code changed since they were written
     status: reactive[str] = reactive("")
 
     def render(self) -> Text:
@@ -34,6 +35,8 @@ class ReaderHeader(Static):
         if self.file:
             text.append("  ›  ")
             text.append(inert(self.file))
+        if self.changed:
+            text.append(f"  ◐ {self.changed} changed", style="yellow")
         if self.orphans:
             text.append(f"  ⚠ {self.orphans} orphaned", style="bold yellow")
         if self.status:
