@@ -231,7 +231,15 @@ class Package:
                 self._by_dir.setdefault(posixpath.dirname(path), []).append(path)
         self._lines: dict[str, list[str] | None] = {}
         self._texts: dict[str, str] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self._symbols: dict[str, list[Symbol] | None] = {}
+
+    def seed(self, path: str, lines: list[str]) -> None:
+        """`path`'s lines as the caller just read them (what was derived from older ones goes)."""
+        if self._lines.get(path) is not lines and self._lines.get(path) != lines:
+            self._lines[path] = lines
+            for cache in (self._texts, self._names, self._symbols):
+                cache.pop(path, None)
 
     def lines(self, path: str) -> list[str] | None:
         if path not in self._lines:
@@ -252,9 +260,15 @@ class Package:
             self._symbols[path] = extract_symbols(text) if text is not None else None
         return self._symbols[path]
 
+    def names(self, path: str) -> frozenset[str]:
+        """Names the file may declare at package level (one pass over its lines, no parse)."""
+        if path not in self._names:
+            lines = self.lines(path)
+            self._names[path] = declared_names(lines) if lines is not None else frozenset()
+        return self._names[path]
+
     def declares(self, path: str, symbol: str) -> bool:
-        text = self.text(path)
-        if text is None or not may_declare(text, symbol):
+        if bare_name(symbol) not in self.names(path):
             return False  # cheap: no line that could declare it
         return any(found.name == symbol for found in self.symbols(path) or ())
 
@@ -264,30 +278,31 @@ class Package:
         return [path for path in self._by_dir.get(posixpath.dirname(near), ()) if path != near and build_key(path) == key and self.declares(path, symbol)]
 
 
-_METHOD = re.compile(r"^\((\*?)([A-Za-z_]\w*)\)\.([A-Za-z_]\w*)$")
+_DECLARATION = re.compile(r"^(?:func\s*(?:\([^)]*\)\s*)?|type\s+|var\s+|const\s+)([A-Za-z_]\w*)")
+_GROUP = re.compile(r"^(?:type|var|const)\s*\(\s*$")
+_MEMBER = re.compile(r"^\s+([A-Za-z_]\w*)")
 
 
-def may_declare(text: str, symbol: str) -> bool:
-    """Whether `text` has a line that could declare `symbol` (a regex over the text, no
-    parse): False means it surely does not; True is confirmed by the parser."""
-    method = _METHOD.match(symbol)
-    if method:
-        _, receiver, name = method.groups()
-        if name not in text:
-            return False
-        return re.search(rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{re.escape(name)}\s*[\[(]", text, re.M) is not None
-    name = bare_name(symbol)
-    if not mentions(text, name):
-        return False
-    if re.search(rf"^(?:func\s+{re.escape(name)}\s*[\[(]|(?:type|var|const)\s+{re.escape(name)}\b)", text, re.M):
-        return True
-    # A member of a grouped `type (...)`, `var (...)` or `const (...)` block.
-    return re.search(r"^(?:type|var|const)\s*\(", text, re.M) is not None and re.search(rf"^\s+{re.escape(name)}\b", text, re.M) is not None
-
-
-def mentions(text: str, name: str) -> bool:
-    """`name` occurs in `text` as a whole word (a substring search first: it is fast)."""
-    return name in text and re.search(rf"\b{re.escape(name)}\b", text) is not None
+def declared_names(lines: Sequence[str]) -> frozenset[str]:
+    """The names a Go file may declare at package level: funcs and methods, types, vars and
+    consts, single or grouped. A superset (a grouped block's every first word), never missing
+    one that gofmt'ed code declares; the parser confirms."""
+    names: set[str] = set()
+    in_group = False
+    for line in lines:
+        if in_group:
+            if line.startswith(")"):
+                in_group = False
+            elif member := _MEMBER.match(line):
+                names.add(member.group(1))
+            continue
+        if not line or line[0] not in "ftvc":
+            continue
+        if _GROUP.match(line):
+            in_group = True
+        elif found := _DECLARATION.match(line):
+            names.add(found.group(1))
+    return frozenset(names)
 
 
 def relocated(placement: Placement, package: Package) -> Placement | None:
@@ -325,14 +340,12 @@ def incoming(path: str, items: Iterable[tuple[int, Pack | None, Note, str]], pac
     file the note is stored under)."""
     placed: list[Placement] = []
     key = build_key(path)
-    text = package.text(path)
-    if text is None:
-        return placed
+    here = package.names(path)
     for index, pack, note, stored in items:
         symbol = note.anchor.get("symbol") if isinstance(note.anchor, dict) else None
         if not isinstance(symbol, str) or not symbol or stored == path or posixpath.dirname(stored) != posixpath.dirname(path) or build_key(stored) != key:
             continue
-        if not mentions(text, bare_name(symbol)) or not package.declares(path, symbol):
+        if bare_name(symbol) not in here or not package.declares(path, symbol):
             continue
         if package.lines(stored) is not None and package.declares(stored, symbol):
             continue
