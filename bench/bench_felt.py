@@ -261,6 +261,7 @@ class Plan:
     steps: list[tuple[str, int, int]]  # the trail: (path, start, end) where each note sits now
     components: list[str]
     definition: tuple[int, str, str] | None  # (line, word, target path) in open_path
+    page_path: str = ""  # a long file for j/k and PgDn
     extra: dict = field(default_factory=dict)
 
 
@@ -315,8 +316,13 @@ def make_plan(name: str, root: Path, argv: list[str], open_path: str, open_line:
                 steps.append((where[0], where[1].start, where[1].end))  # k8sread says "orphaned" and stays
         components = [c.key for c in trail.components if c.key]
     lines = split_lines(tree.read_text(open_path).text)
+    # The open file when it is long (kubelet.go), else the tree's longest hand-written Go file.
+    page_path = open_path
+    if len(lines) < 500:
+        sizes = [(path, (root / path).stat().st_size) for path in tree.list_files() if path.endswith(".go") and "generated" not in path]
+        page_path = max(sizes, key=lambda item: item[1])[0] if sizes else open_path
     return Plan(name, root, argv, open_path, open_line, _expect_text(lines, open_line), steps, components,
-                _definition_target(root, open_path, lines, open_line))
+                _definition_target(root, open_path, lines, open_line), page_path)
 
 
 # ---- the two programs ------------------------------------------------------------------------------
@@ -398,7 +404,10 @@ class Session:
 
 def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float, log) -> dict:
     if GC_POLICY:
-        argv = [sys.executable, "-c", GC_SHIM, *plan.argv]
+        # A file, not -c: a command line with newlines would end the tmux command early.
+        shim = cwd / "k8sread_gc_shim.py"
+        shim.write_text(GC_SHIM)
+        argv = [sys.executable, str(shim), *plan.argv]
     elif SOURCE is not None:
         argv = [sys.executable, "-m", "k8sread.cli", *plan.argv]  # PYTHONPATH points at SOURCE
     else:
@@ -446,6 +455,9 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
         s.check("1-6")
         for _ in range(2 if quick else 6):
             s.key("lit:L", "L")
+        # j/k and PgDn on a long file, from its top: at the end of a short one they do nothing.
+        open_in_finder(s, plan.page_path)
+        s.keys("lit::", "lit:1", "Enter")
         for _ in range(3 if quick else 10):
             s.key("lit:j", "j/k")
         for _ in range(3 if quick else 10):
@@ -461,9 +473,7 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
         s.check("the finder")
         if plan.definition is not None:
             line, word, target = plan.definition
-            s.keys("C-p")
-            s.keys(f"lit:{plan.open_path}")
-            s.keys("Enter")
+            open_in_finder(s, plan.open_path)
             s.check("opening the file from the finder")
             for _ in range(1 if quick else 5):
                 s.keys("lit::", f"lit:{line}", "Enter", "lit:/", f"lit:{word}", "Enter", "Escape")
@@ -478,6 +488,11 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
     s.stop()
     out["samples"] = s.samples
     return out
+
+
+def open_in_finder(s: Session, path: str) -> None:
+    # ctrl+u first: a path typed while the finder is still coming up lost its first keys.
+    s.keys("C-p", "C-u", f"lit:{path}", "Enter")
 
 
 def run_vim(tmux: Tmux, plan: Plan, cwd: Path, workdir: Path, *, quick: bool, quiet: float, log) -> dict:
@@ -514,6 +529,7 @@ def run_vim(tmux: Tmux, plan: Plan, cwd: Path, workdir: Path, *, quick: bool, qu
         s.settle(quiet=1.0)
         out["rss_mb"][f"after walk {walk}"] = s.rss()
     log(f"  vim walks: ] median {_median(s.samples[']'])} ms")
+    s.keys("lit::e " + plan.page_path, "Enter", "lit:gg")
     for _ in range(3 if quick else 10):
         s.key("lit:j", "j/k")
     for _ in range(3 if quick else 10):
