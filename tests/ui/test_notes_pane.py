@@ -477,3 +477,18 @@ def test_wrap_breaks_at_spaces_and_around_cjk_only():
     assert ["".join(t for t, _ in row) for row in rows] == ["aaaaa", "aaaaa", "aa"]
     rows = wrap([("one\ntwo", key)], 20)
     assert ["".join(t for t, _ in row) for row in rows] == ["one", "two"]
+
+
+@sync
+async def test_a_line_comment_shows_its_text_where_a_title_would_be():
+    comment = Placed(Note(id="c", start=30, end=30, title="", body="Ticks every `1 s`; defaults to one minute.", kind="comment"), "series", 0)
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(NotesPane)
+        pane.set_language("en")
+        pane.show(PATH, [comment])
+        await settle(pilot, app)
+        rows = [row.rstrip() for row in pane_lines(app, 44)]
+        assert rows[0].startswith(f"▌ {PACK_GLYPHS[0]} Ticks every 1 s;")  # the text, where a title would be
+        assert "minute." in rows[1] and rows[2] == "▌   L30 · series"
+        assert "(untitled)" not in "\n".join(rows)

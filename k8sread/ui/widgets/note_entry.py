@@ -389,13 +389,19 @@ class NoteEntry:
         item = self.item
         moved = item.status in ("moved", "changed")
         marker: Key = (f"marker-{pack_slot(item.pack_index)}", BOLD, None)
-        title = wrap([(self.title_content().plain, ("title", BOLD, None))], width - TITLE_INDENT)
-        rows = _prefixed(title, [(pack_glyph(item.pack_index, moved, changed=item.status == "changed") + " ", marker)], [(" " * TITLE_INDENT, ("title", 0, None))])
+        glyph: Row = [(pack_glyph(item.pack_index, moved, changed=item.status == "changed") + " ", marker)]
         meta_base = "meta-orphan" if item.status == "orphan" else "meta-moved" if moved else "meta"
         pad_meta: Row = [(" " * INDENT, (meta_base, 0, None))]
-        rows += _prefixed(wrap([(self.meta_content().plain, (meta_base, 0, None))], width - INDENT), pad_meta, pad_meta)
+        meta = _prefixed(wrap([(self.meta_content().plain, (meta_base, 0, None))], width - INDENT), pad_meta, pad_meta)
         pad: Row = [(" " * INDENT, ("body", 0, None))]
-        rows += _prefixed(markdown_rows(self.body_markdown(), width - INDENT), pad, pad)
+        body = markdown_rows(self.body_markdown(), width - INDENT)
+        if getattr(item.note, "is_comment", False) and not item.note.title_in(self.lang).strip() and body:
+            # A line comment is its text: it stands where a title would, its lines under it.
+            rows = _prefixed(body, glyph, pad) + meta
+        else:
+            title = wrap([(self.title_content().plain, ("title", BOLD, None))], width - TITLE_INDENT)
+            rows = _prefixed(title, glyph, [(" " * TITLE_INDENT, ("title", 0, None))]) + meta
+            rows += _prefixed(body, pad, pad)
         tags = self.tags_content().plain
         if tags:
             pad_tags: Row = [(" " * INDENT, ("tags", 0, None))]
