@@ -15,10 +15,23 @@ from k8sread.core.drafts import Draft, DraftStore
 from k8sread.core.errors import K8sreadError
 from k8sread.core.history import JumpHistory, Place
 from k8sread.core.note import Note, default_author, now
+from k8sread.core.note_diff import NoteDiff, note_diff
 from k8sread.core.note_write import CONFLICT, DELETED, NoteChange, WriteOutcome
 from k8sread.core.pack import Pack
 from k8sread.core.packset import PackSet
-from k8sread.core.placement import Placement, anchored, place_file, repinned
+from k8sread.core.placement import (
+    Package,
+    Placement,
+    anchored,
+    incoming,
+    moved_away,
+    place_file,
+    record_commit,
+    relocated,
+    repinned,
+    stores_text,
+    write_repin,
+)
 from k8sread.core.session import Position, TreeSession
 from k8sread.core.source_tree import SourceText, SourceTree
 
@@ -50,6 +63,16 @@ class Cursor:
     restore: Position | None = None
 
 
+@dataclass(frozen=True)
+class Page:
+    """A trail step of prose on no code (an article's own example, a tour's intro): shown as
+    a page over the code."""
+
+    title: str
+    body: str  # Markdown
+    step: str  # "step 3/20"
+
+
 @dataclass
 class Update:
     """What an intent changed. The screen applies it in one place (ReaderScreen.apply)."""
@@ -62,6 +85,7 @@ class Update:
     trail: bool = False  # the trail, the component map and the step in the header changed
     reveal: str | None = None  # show this path in the tree
     focus_source: bool = False
+    page: Page | None = None  # a text step to show
     notices: list[Notice] = field(default_factory=list)
 
     def notice(self, text: str, severity: Severity = "information", timeout: float | None = None) -> Update:
@@ -81,6 +105,7 @@ class Update:
         self.trail = self.trail or other.trail
         self.reveal = other.reveal or self.reveal
         self.focus_source = self.focus_source or other.focus_source
+        self.page = other.page or self.page
         self.notices.extend(other.notices)
         return self
 
@@ -128,8 +153,11 @@ class Reader:
         self.source: SourceText | None = None
         self.lines: list[str] = []
         self.placements: list[Placement] = []
+        self._folders: dict[str, list[str]] = {}
+        self._package: tuple[str, Package] | None = None
         self.trail: Any = None
         self.trail_problem: str | None = None
+        self.show_comments = True  # line comments drawn inside the code
         self.load_trail()
 
     # ---- loading ---------------------------------------------------------------------
@@ -209,9 +237,36 @@ class Reader:
     def _place(self) -> None:
         if self.current_path is None:
             return
-        items = self.packs.notes_for(self.current_path)
+        path = self.current_path
+        items = self.packs.notes_for(path)
         lines = None if self.source is None or self.source.binary else self.lines
-        self.placements = place_file(self.current_path, items, lines, missing="a binary file")
+        placements = place_file(path, items, lines, missing="a binary file")
+        if lines is not None and path.endswith(".go"):
+            placements = self._across_files(path, lines, placements)
+        self.placements = placements
+
+    def _across_files(self, path: str, lines: list[str], placements: list[Placement]) -> list[Placement]:
+        """Notes whose declaration moved between this file and another of its package: those
+        that left are orphans here that say where they went; those that came are placed."""
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        siblings = [(index, pack, other) for index, pack in self.packs.active() for other in pack.files() if other != path and other.endswith(".go") and (other.rsplit("/", 1)[0] if "/" in other else "") == folder]
+        left = [p for p in placements if p.orphan and p.note.anchor.get("symbol")]
+        if not siblings and not left:
+            return placements
+
+        # Kept while the reader stays in this folder: a refresh (after a save) parses nothing again.
+        if self._package is None or self._package[0] != folder:
+            self._package = (folder, Package(self._go_files_in(folder), self._lines_of))
+        package = self._package[1]
+        package.seed(path, lines)  # the open file, as just read
+        result = []
+        for placement in placements:
+            gone = relocated(placement, package) if placement in left else None
+            result.append(moved_away(placement, gone) if gone is not None else placement)
+        came = [(index, pack, note, other) for index, pack, other in siblings for note in pack.notes_for(other)]
+        result.extend(incoming(path, came, package))
+        result.sort(key=Placement.sort_key)
+        return result
 
     def refresh(self) -> Update:
         """Place the current file's notes again (after a write, a pack switch)."""
@@ -231,27 +286,62 @@ class Reader:
     # ---- what is where ---------------------------------------------------------------
 
     def placed(self) -> list[Placement]:
-        return [p for p in self.placements if p.placed]
+        """The notes drawn in the gutter and listed in the notes pane (not line comments)."""
+        return [p for p in self.placements if p.placed and not p.note.is_comment]
+
+    def comments(self) -> list[Placement]:
+        """Line comments that have their line in this checkout, by line."""
+        return [p for p in self.placements if p.placed and p.note.is_comment]
+
+    def comment_lines(self) -> dict[int, list[tuple[str, int]]]:
+        """line -> [(text, pack index)], what the source view draws above each line: the
+        comment's text in the reader's language, one entry per line of it."""
+        drawn: dict[int, list[tuple[str, int]]] = {}
+        if not self.show_comments:
+            return drawn
+        for placement in self.comments():
+            assert placement.start is not None
+            text = placement.note.body_in(self.lang).strip()
+            for line in text.splitlines() or [""]:
+                drawn.setdefault(placement.start, []).append((line, placement.pack_index))
+        return drawn
 
     def orphans(self) -> list[Placement]:
         return [p for p in self.placements if p.orphan]
 
-    def markers(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-        """line -> pack indexes, for notes where the pack has them and for moved ones."""
+    def _lines_of(self, path: str) -> list[str] | None:
+        try:
+            text = self.tree.read_text(path)
+        except K8sreadError:
+            return None
+        return None if text.binary else text.lines()
+
+    def _go_files_in(self, folder: str) -> list[str]:
+        """The tree's Go files directly in `folder`, listed once per folder."""
+        if folder not in self._folders:
+            prefix = folder + "/" if folder else ""
+            self._folders[folder] = [p for p in self.tree.list_files() if p.endswith(".go") and p.startswith(prefix) and "/" not in p[len(prefix) :]]
+        return self._folders[folder]
+
+    def markers(self) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, list[int]]]:
+        """line -> pack indexes, for notes where the pack has them, for moved ones and for
+        changed ones (each drawn with its own glyph)."""
         exact: dict[int, list[int]] = {}
         moved: dict[int, list[int]] = {}
+        changed: dict[int, list[int]] = {}
         for placement in self.placed():
-            target = moved if placement.moved else exact
+            target = changed if placement.changed else moved if placement.moved else exact
             assert placement.start is not None and placement.end is not None
             for number in range(placement.start, placement.end + 1):
                 packs = target.setdefault(number, [])
                 if placement.pack_index not in packs:
                     packs.append(placement.pack_index)
-        return exact, moved
+        return exact, moved, changed
 
-    def under(self, line: int) -> Placement | None:
-        """The note on `line` an edit means: one the reader may write first."""
-        covering = [p for p in self.placements if p.covers(line)]
+    def under(self, line: int, *, comment: bool = False) -> Placement | None:
+        """The note (or with `comment`, the line comment) on `line` an edit means: one the
+        reader may write first."""
+        covering = [p for p in self.placements if p.covers(line) and p.note.is_comment == comment]
         writable = [p for p in covering if p.writable]
         chosen = writable or covering
         return chosen[0] if chosen else None
@@ -312,6 +402,16 @@ class Reader:
     def go_to_step(self, note_id: str) -> Update:
         if self.trail is None:
             return Update(ok=False)
+        text_step = self.trail.text(note_id)
+        if text_step is not None:
+            from k8sread.core.note import localized
+
+            self.session.trail_step = note_id
+            self.session.read_notes.add(note_id)
+            update = Update(trail=True)
+            update.notices.extend(self.persist())
+            update.page = Page(localized(text_step.title, self.lang), localized(text_step.body, self.lang), self.step_label() or "")
+            return update
         where = self.trail.locate(note_id)
         if where is None:
             return Update().failed(f"Trail step {note_id!r} has no note in pack {self.trail.pack.name}")
@@ -395,7 +495,7 @@ class Reader:
         if not placement.writable or placement.pack is None:
             target = self.packs.writable.name if self.packs.writable is not None else "a pack of your own (--pack DIR)"
             return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; your notes go to {target!r}", "warning")
-        return Draft.from_note(tree_root=str(self.tree.root), path=placement.path, note=placement.note, pack=placement.pack.name, lang=self.lang)
+        return Draft.from_note(tree_root=str(self.tree.root), path=placement.stored_path, note=placement.note, pack=placement.pack.name, lang=self.lang)
 
     def _pack_for(self, name: str) -> Pack | None:
         return next((p for p in self.packs.packs if p.name == name and p.writable), None)
@@ -430,8 +530,12 @@ class Reader:
                 anchor=base.anchor if base else {},
                 extra=base.extra if base else {},
             )
-            lines = self.tree.read_text(draft.path).lines()
-            note = anchored(note, lines, is_go=draft.path.endswith(".go"))
+            # An edit of the text does not move the note: its anchor stays what it was (a moved
+            # or changed note's stored lines are not its code here). New notes, and notes from
+            # before anchors, are anchored to the lines they cover.
+            if base is None or not base.anchor.get("fingerprint") or (draft.start, draft.end) != (base.start, base.end):
+                lines = self.tree.read_text(draft.path).lines()
+                note = anchored(note, lines, is_go=draft.path.endswith(".go"))
             change = NoteChange.edit(note, base) if base is not None else NoteChange.add(note)
             (outcome,) = pack.write(draft.path, [change])
         except (K8sreadError, ValueError, OSError) as error:
@@ -456,26 +560,43 @@ class Reader:
         if not placement.writable or placement.pack is None:
             return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only", "warning")
         try:
-            (outcome,) = placement.pack.write(placement.path, [NoteChange.remove(placement.note)])
+            (outcome,) = placement.pack.write(placement.stored_path, [NoteChange.remove(placement.note)])
         except K8sreadError as error:
             return Update().failed(str(error))
         update = self.refresh()
         return update.notice(*self._said(outcome, "Note deleted" if outcome.kind == DELETED else ""))
 
     def repin(self, placement: Placement | None) -> Update:
-        """Pin a moved note to where its code is now (writable packs only)."""
-        if placement is None or not placement.moved:
-            return Update(ok=False).notice("No moved note on this line (moved notes have a hollow marker)")
+        """Pin a moved note to where its code is now, or accept a changed note on the code it
+        is drawn on (writable packs only). The anchor then records this checkout's commit."""
+        if placement is None or not placement.stale:
+            return Update(ok=False).notice("No moved or changed note on this line (they have a hollow or half-filled marker)")
         if refused := self.refused():
             return refused
         if not placement.writable or placement.pack is None:
-            return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; its author can run `k8sread check --fix`", "warning")
+            flag = " --accept-changed" if placement.changed else ""
+            return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only; its author can run `k8sread check --fix{flag}`", "warning")
         try:
-            (outcome,) = placement.pack.write(placement.path, [NoteChange.edit(repinned(placement, self.lines), placement.note)])
+            lines = self.lines if placement.path == self.current_path else self.tree.read_text(placement.path).lines()
+            note = repinned(placement, lines, commit=record_commit(placement.pack, self.tree.commit), store_text=stores_text(placement.pack))
+            outcome = write_repin(placement, note)
         except K8sreadError as error:
             return Update().failed(str(error))
         update = self.refresh()
         return update.notice(*self._said(outcome, f"Re-pinned to L{placement.start}-{placement.end}"))
+
+    def note_diff(self, placement: Placement | None) -> NoteDiff | Update:
+        """What changed under a moved or changed note: its lines as written and as they are
+        here (a NoteDiff, which says why when it cannot be shown)."""
+        if placement is None:
+            return Update(ok=False).notice("No note on this line")
+        if not placement.stale:
+            return Update(ok=False).notice("This note's code is as it was written: only moved and changed notes have a difference to show")
+        lines = self.lines if placement.path == self.current_path else None
+        try:
+            return note_diff(placement, self.tree, lines)
+        except K8sreadError as error:
+            return Update().failed(str(error))
 
     def restorable_draft(self) -> tuple[Draft | None, list[Notice]]:
         """The newest draft of this tree left by a reader that is gone (a crash, a closed
@@ -488,6 +609,50 @@ class Reader:
 
     def conflicted(self, outcome: WriteOutcome) -> bool:
         return outcome.kind == CONFLICT
+
+    # ---- line comments ---------------------------------------------------------------
+
+    def toggle_comments(self) -> Update:
+        self.show_comments = not self.show_comments
+        update = Update(placements=True)
+        return update.notice("Line comments shown" if self.show_comments else "Line comments hidden")
+
+    def comment_text(self, placement: Placement) -> str:
+        return placement.note.body_in(self.lang)
+
+    def save_comment(self, line: int, text: str, *, placement: Placement | None = None) -> Update:
+        """Add a line comment on `line`, or (with `placement`) change the one given; an empty
+        text deletes it."""
+        if refused := self.refused():
+            return refused
+        if self.current_path is None or not self.lines:
+            return Update(ok=False)
+        text = text.strip()
+        if placement is not None:
+            if placement.pack is None or not placement.writable:
+                return Update(ok=False).notice(f"Pack {placement.pack_name!r} is read-only", "warning")
+            if not text:
+                return self.delete(placement)
+            old = placement.note
+            body: Any = {**old.body, self.lang: text} if isinstance(old.body, dict) else text
+            change = NoteChange.edit(old.with_changes(body=body, updated=now()), old)
+            pack = placement.pack
+        else:
+            if not text:
+                return Update(ok=False)
+            pack = self.packs.writable
+            if pack is None:
+                return Update().failed("No writable pack: start with --pack DIR")
+            from k8sread.core.note import COMMENT, new_id
+
+            note = Note(id=new_id("c"), kind=COMMENT, start=line, end=line, title="", body=text, author=default_author(), created=now(), updated=now())
+            change = NoteChange.add(anchored(note, self.lines, is_go=self.current_path.endswith(".go")))
+        try:
+            (outcome,) = pack.write(self.current_path, [change])
+        except (K8sreadError, ValueError) as error:
+            return Update().failed(f"Not saved: {error}")
+        update = self.refresh()
+        return update.notice(*self._said(outcome, "Comment saved"))
 
     # ---- export ----------------------------------------------------------------------
 

@@ -169,3 +169,20 @@ def test_core_never_imports_textual_or_the_ui():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"k8sread.core pulls in {out}"
+
+
+def test_a_text_step_is_a_page_and_the_walk_goes_on(reader_tree):
+    guide_root = reader_tree.parent / "guide"
+    meta = (guide_root / "pack.toml").read_text()
+    meta = meta.replace('steps = ["g-main", "g-run"]', 'steps = ["g-main", "text:why", "g-run"]')
+    meta += '\n[[texts]]\nid = "why"\ntitle.en = "Why two steps"\ntitle.zh = "为什么是两步"\nbody.en = "Prose with **no** code."\nbody.zh = "没有代码的一段话。"\n'
+    (guide_root / "pack.toml").write_text(meta)
+    reader = Reader(SourceTree.open(reader_tree), guide_and_mine(reader_tree), lang="en")
+    reader.start()
+    reader.step(1)
+    page = reader.step(1)
+    assert page.ok and page.page is not None and page.page.title == "Why two steps" and "**no** code" in page.page.body
+    assert page.shown is None and reader.session.trail_step == "text:why" and page.page.step == "step 2/4"
+    after = reader.step(1)
+    assert after.shown is not None and after.shown.path == "pkg/apply/apply.go" and reader.session.trail_step == "g-run"
+    assert reader.step(-1).page is not None  # and back onto it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader_support import sync
+from reader_support import settle, sync
 
 from k8sread.core.pack import Pack
 from k8sread.core.packset import PackSet, writable_pack
@@ -17,12 +17,6 @@ def make_app(root, **kwargs):
     guide = Pack.open(root.parent / "guide", writable=False)
     mine = writable_pack(None)
     return ReaderApp(SourceTree.open(root), packs=PackSet(packs=[guide, mine], writable=mine), lang="en", **kwargs)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def write_keymap(text: str) -> None:
@@ -76,3 +70,24 @@ async def test_an_unknown_binding_id_is_a_warning_not_a_crash(reader_tree):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert any("reader.teleport" in n.message for n in app._notifications)
+
+
+@sync
+async def test_a_text_step_shows_as_a_page_and_brackets_walk_on(reader_tree):
+    guide_root = reader_tree.parent / "guide"
+    meta = (guide_root / "pack.toml").read_text().replace('steps = ["g-main", "g-run"]', 'steps = ["g-main", "text:why", "g-run"]')
+    (guide_root / "pack.toml").write_text(meta + '\n[[texts]]\nid = "why"\ntitle = "Why two steps"\nbody = "Prose, \\u001b[2J no code."\n')
+    app = make_app(reader_tree, open_path="cmd/kubectl/kubectl.go")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        from k8sread.ui.screens.text_step import TextStepScreen
+
+        assert isinstance(app.screen, TextStepScreen) and app.screen.page.title == "Why two steps"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert not isinstance(app.screen, TextStepScreen) and app.current_path == "pkg/apply/apply.go"
+        await pilot.press("t")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TrailScreen"  # lists the text step without crashing

@@ -20,6 +20,7 @@ from k8sread.core.definitions import DefinitionFinder, Location, reference_at
 from k8sread.core.drafts import Draft
 from k8sread.core.errors import K8sreadError
 from k8sread.core.keymap import READER, SOURCE
+from k8sread.core.note_diff import NoteDiff
 from k8sread.core.placement import Placement
 from k8sread.core.reader import EditorText, Reader, Update
 from k8sread.core.session import Position
@@ -107,14 +108,16 @@ class ReaderScreen(Screen[None]):
             self.query_one(ReaderHeader).file = shown.path
             self.query_one(FileTree).mark_read(shown.path)
         if update.placements:
-            exact, moved = self.reader.markers()
-            view.set_markers(exact, moved=moved)
+            exact, moved, changed = self.reader.markers()
+            view.set_markers(exact, moved=moved, changed=changed)
+            view.set_comments(self.reader.comment_lines())
             pane = self.query_one(NotesPane)
             pane.set_language(self.reader.lang)
             pane.show(self.reader.current_path, self.reader.placed())
             first, last = view.visible_range()
             pane.follow(first, last)
             self.query_one(ReaderHeader).orphans = len(self.reader.orphans())
+            self.query_one(ReaderHeader).changed = sum(1 for p in self.reader.placed() if p.changed)
         if update.cursor is not None:
             cursor = update.cursor
             if cursor.select:
@@ -136,6 +139,14 @@ class ReaderScreen(Screen[None]):
             self._apply_widths()
         for notice in update.notices:
             self.app.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        if update.page is not None:
+            from k8sread.ui.screens.text_step import TextStepScreen
+
+            def walked(direction: int | None) -> None:
+                if direction:
+                    self.action_trail_step(direction)
+
+            self.app.push_screen(TextStepScreen(update.page), callback=walked)
         return update.ok
 
     def _update_map(self) -> None:
@@ -265,13 +276,75 @@ class ReaderScreen(Screen[None]):
         self._open_editor(self.reader.begin_add(start, end))
 
     def action_edit_note(self) -> None:
-        self._edit(self._under_cursor())
+        line = self.query_one(SourceView).cursor_line
+        # A line comment of yours on this very line first: it is what this line is about; a
+        # note covering the line stays one key away in the notes pane.
+        comment = self.reader.under(line, comment=True)
+        note = self.reader.under(line)
+        if comment is not None and (comment.writable or note is None):
+            self.action_comment()
+            return
+        self._edit(note)
 
     def action_delete_note(self) -> None:
-        self._delete(self._under_cursor())
+        line = self.query_one(SourceView).cursor_line
+        comment = self.reader.under(line, comment=True)
+        note = self.reader.under(line)
+        self._delete(comment if comment is not None and (comment.writable or note is None) else note)
+
+    def action_comment(self) -> None:
+        """Add a line comment on the cursor line, or edit the one there (Enter saves, an empty
+        text deletes it, Esc leaves it as it was)."""
+        from k8sread.ui.widgets.line_prompt import LinePrompt
+
+        if self.reader.current_path is None:
+            self.app.notify("Open a file first")
+            return
+        if refused := self.reader.refused():
+            self.apply(refused)
+            return
+        line = self.query_one(SourceView).cursor_line
+        existing = self.reader.under(line, comment=True)
+        if existing is not None and not existing.writable:
+            existing = None  # someone else's comment: yours goes beside it
+        value = self.reader.comment_text(existing) if existing is not None else ""
+
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self.apply(self.reader.save_comment(line, text, placement=existing))
+
+        self.app.push_screen(LinePrompt(f"// L{line}", placeholder="a comment on this line (Enter saves, Esc cancels)", value=value), callback=typed)
+
+    def action_toggle_comments(self) -> None:
+        self.apply(self.reader.toggle_comments())
 
     def action_repin(self) -> None:
         self.apply(self.reader.repin(self._under_cursor()))
+
+    def action_note_diff(self) -> None:
+        """What changed under the note on the cursor's line (git may have to fetch the old
+        file in a partial clone: off the UI thread)."""
+        placement = self._under_cursor()
+        if placement is None or not placement.stale:
+            found = self.reader.note_diff(placement)  # says why there is nothing to show
+            if isinstance(found, Update):
+                self.apply(found)
+            return
+        self._load_note_diff(placement)
+
+    @work(thread=True, exclusive=True, group="note-diff")
+    def _load_note_diff(self, placement: Placement) -> None:
+        found = self.reader.note_diff(placement)
+        self.app.call_from_thread(self._show_note_diff, placement, found)
+
+    def _show_note_diff(self, placement: Placement, found: NoteDiff | Update) -> None:
+        if isinstance(found, Update):
+            self.apply(found)
+            return
+        from k8sread.ui.screens.note_diff import NoteDiffScreen
+
+        title = placement.note.title_in(self.reader.lang) or placement.note.body_in(self.reader.lang)[:60]
+        self.app.push_screen(NoteDiffScreen(found, title))
 
     def _edit(self, placement: Placement | None) -> None:
         self._open_editor(self.reader.begin_edit(placement))
@@ -302,7 +375,9 @@ class ReaderScreen(Screen[None]):
             if yes:
                 self.apply(self.reader.delete(placement))
 
-        self.app.push_screen(ConfirmScreen(f"Delete the note “{placement.note.title_in(self.reader.lang)}”?"), callback=decided)
+        what = "line comment" if placement.note.is_comment else "note"
+        label = placement.note.body_in(self.reader.lang) if placement.note.is_comment else placement.note.title_in(self.reader.lang)
+        self.app.push_screen(ConfirmScreen(f"Delete the {what} “{label.strip()[:60]}”?"), callback=decided)
 
     def _restore_draft(self) -> None:
         draft, notices = self.reader.restorable_draft()
@@ -417,6 +492,9 @@ class ReaderScreen(Screen[None]):
 
     def _index_ready(self, index: SymbolIndex, status: str) -> None:
         self.symbol_index = index
+        policy = getattr(self.app, "gc_policy", None)
+        if policy is not None and not status:
+            policy.freeze()  # the index is long-lived: out of every later collection's way
         self.index_status = status
         header = self.query_one(ReaderHeader)
         if header.status.startswith("indexing"):

@@ -32,10 +32,12 @@ from k8sread.core.highlight import (
     max_line_cells,
 )
 from k8sread.core.keymap import SOURCE, Keymap, build_keymap, key_label
+from k8sread.core.sanitize import inert_line
 from k8sread.ui.keys import bindings_for, install_bindings
 
 PACK_GLYPHS = "●◆▲■★✚"
 MOVED_GLYPHS = "○◇△□☆✛"
+CHANGED_GLYPHS = "◐⬖◭◩✬✜"  # the note's code changed since it was written (k8sread.ui.palette)
 PACK_COLOURS = 6
 MARKER_CELLS = 2
 # Cells kept between the cursor and the left/right edge when scrolling sideways.
@@ -74,8 +76,9 @@ class SourceView(ScrollView, can_focus=True):
     - `restore_position(cursor, column, top, selection)`: put back a remembered place.
     - `visible_range() -> (first, last)`; `word_at_cursor() -> str | None`;
       `word_under_cursor() -> (word, line, col) | None` (col: where the word starts).
-    - `set_markers(markers, *, moved=None)`: {line: [pack index, ...]} drawn in the gutter, one
-      glyph and colour per pack (index modulo 6); `moved` lines get the hollow variant.
+    - `set_markers(markers, *, moved=None, changed=None)`: {line: [pack index, ...]} drawn in the
+      gutter, one glyph and colour per pack (index modulo 6); `moved` lines get the hollow
+      variant, `changed` lines (code changed since the note was written) the half-filled one.
     - `highlighted_fully`: True once the whole-file parse is in use.
     - `action_toggle_wrap()`, `set_wrap(on)`, `wrapped`: long lines wrap, a ↪ in the gutter on
       their later rows; unwrapped, a › in the last column says a line goes on past the edge.
@@ -188,6 +191,7 @@ class SourceView(ScrollView, can_focus=True):
         self._selection: tuple[int, int] | None = None  # 0-based rows, inclusive
         self._markers: dict[int, list[int]] = {}
         self._moved: dict[int, list[int]] = {}
+        self._changed: dict[int, list[int]] = {}
         self._pending: str | None = None  # first key of a two-key command
         self._status = ""
         self._search_rx: re.Pattern[str] | None = None
@@ -204,6 +208,10 @@ class SourceView(ScrollView, can_focus=True):
         self._wrap = False
         self._row_starts: list[int] | None = None
         self._wrap_width = 0
+        # Line comments (a second kind of note) drawn as dimmed rows above their line:
+        # 0-based line -> [(text, pack index)]. They are rows, never lines: the cursor,
+        # selection, search and copy only ever see the code.
+        self._comments: dict[int, list[tuple[str, int]]] = {}
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -223,6 +231,8 @@ class SourceView(ScrollView, can_focus=True):
         self._clear_search()
         self._markers = {}
         self._moved = {}
+        self._changed = {}
+        self._comments = {}
         self._line_starts = None
         self._gutter_digits = len(str(len(self._lines)))
         self._set_virtual_size()
@@ -313,7 +323,7 @@ class SourceView(ScrollView, can_focus=True):
         # The whole selected range on screen when it fits, its start otherwise.
         if self._selection is None:
             return
-        start, end = self._line_row(self._selection[0]), self._line_row(self._selection[1] + 1) - 1
+        start, end = self._line_row(self._selection[0]), self._line_last_row(self._selection[1])
         top, height = int(self.scroll_y), self.size.height
         if end >= top + height:
             self.scroll_to(y=min(start, end - height + 1), animate=False)
@@ -345,10 +355,12 @@ class SourceView(ScrollView, can_focus=True):
         found = self.word_under_cursor()
         return found[0] if found else None
 
-    def set_markers(self, markers: dict[int, list[int]], *, moved: dict[int, list[int]] | None = None) -> None:
-        """Gutter marks: {1-based line: [pack index, ...]}; `moved` marks draw hollow glyphs."""
+    def set_markers(self, markers: dict[int, list[int]], *, moved: dict[int, list[int]] | None = None, changed: dict[int, list[int]] | None = None) -> None:
+        """Gutter marks: {1-based line: [pack index, ...]}; `moved` marks draw hollow glyphs,
+        `changed` ones half-filled glyphs."""
         self._markers = {line - 1: list(packs) for line, packs in markers.items() if packs}
         self._moved = {line - 1: list(packs) for line, packs in (moved or {}).items() if packs}
+        self._changed = {line - 1: list(packs) for line, packs in (changed or {}).items() if packs}
         self.refresh()
 
     # ---- geometry ---------------------------------------------------------------------------
@@ -376,10 +388,10 @@ class SourceView(ScrollView, can_focus=True):
             return
         top = int(self.scroll_y)
         cell = cell_of_char(self._lines[self._row], self._col) if self._lines else 0
-        wrapped = self._row_starts is not None
+        wrapped = self._wrap_width > 0
         # In display rows: a wrapped line takes several, the cursor is on the one with its cell.
         row = self._line_row(self._row) + (cell // self._wrap_width if wrapped else 0)
-        selection = None if self._selection is None else (self._line_row(self._selection[0]), self._line_row(self._selection[1] + 1) - 1)
+        selection = None if self._selection is None else (self._line_row(self._selection[0]), self._line_last_row(self._selection[1]))
         y = None
         if center and (not top <= row < top + height or (selection is not None and not (top <= selection[0] and selection[1] < top + height))):
             y = max(0, row - height // 2)
@@ -438,6 +450,8 @@ class SourceView(ScrollView, can_focus=True):
     def _set_virtual_size(self) -> None:
         if self._wrap:
             self._build_wrap()
+        elif self._comments:
+            self._build_rows(0)
         else:
             self._row_starts = None
             self._wrap_width = 0
@@ -446,17 +460,38 @@ class SourceView(ScrollView, can_focus=True):
     def _build_wrap(self) -> None:
         if not self.size.width:
             # Not laid out yet (a width of 1 would make a row per cell): the first resize wraps.
+            self._build_rows(0)
+            return
+        self._build_rows(self._code_width)
+
+    def _build_rows(self, width: int) -> None:
+        """Each line's first display row: its comment rows, then the line (wrapped to `width`
+        cells when width > 0). The fast path (no wrap, no comments) keeps no table at all."""
+        comments = self._comments
+        if not width and not comments:
             self._row_starts, self._wrap_width = None, 0
             self.virtual_size = Size(self._gutter_width + max_line_cells(self._lines) + 1, len(self._lines))
             return
-        width = self._code_width
         starts = [0]
         total = 0
-        for line in self._lines:
-            total += max(1, -(-line_cells(line) // width))
+        for index, line in enumerate(self._lines):
+            total += len(comments.get(index, ())) + (max(1, -(-line_cells(line) // width)) if width else 1)
             starts.append(total)
         self._row_starts, self._wrap_width = starts, width
-        self.virtual_size = Size(self.size.width, total)
+        code_width = self.size.width if width else self._gutter_width + max_line_cells(self._lines) + 1
+        self.virtual_size = Size(code_width, total)
+
+    def set_comments(self, comments: dict[int, list[tuple[str, int]]]) -> None:
+        """Line comments to draw: 1-based line -> [(text, pack index)], above that line."""
+        converted = {line - 1: list(items) for line, items in comments.items() if 0 < line <= len(self._lines) and items}
+        if converted == self._comments:
+            return
+        first = self.visible_range()[0] - 1
+        self._comments = converted
+        self._set_virtual_size()
+        if self.is_mounted:
+            self.scroll_to(y=self._line_row(first) - len(converted.get(first, ())), animate=False, immediate=True)
+        self.refresh()
 
     def _rewrap(self) -> None:
         first = self.visible_range()[0] - 1
@@ -464,19 +499,29 @@ class SourceView(ScrollView, can_focus=True):
         self.scroll_to(x=0, y=self._line_row(first), animate=False, immediate=True)
 
     def _line_row(self, line: int) -> int:
-        """The first display row of 0-based `line` (the line itself unless wrapped)."""
+        """The display row of 0-based `line`'s code (below its comment rows; the line itself
+        when nothing is wrapped or commented)."""
         starts = self._row_starts
         if starts is None:
             return line
-        return starts[max(0, min(line, len(starts) - 1))]
+        line = max(0, min(line, len(starts) - 1))
+        return starts[line] + len(self._comments.get(line, ()))
+
+    def _line_last_row(self, line: int) -> int:
+        """The last display row of 0-based `line` (its last wrapped row)."""
+        starts = self._row_starts
+        if starts is None:
+            return line
+        return starts[max(0, min(line + 1, len(starts) - 1))] - 1
 
     def _row_line(self, row: int) -> tuple[int, int]:
-        """(0-based line, its row) shown on display row `row`."""
+        """(0-based line, its row) shown on display row `row`; the row is negative on the
+        comment rows above the line (-1 the one right above it)."""
         starts = self._row_starts
         if starts is None:
             return row, 0
         line = max(0, min(bisect.bisect_right(starts, row) - 1, len(self._lines) - 1))
-        return line, row - starts[line]
+        return line, row - starts[line] - len(self._comments.get(line, ()))
 
     def _emit_scrolled(self) -> None:
         if not self.is_mounted:
@@ -814,8 +859,8 @@ class SourceView(ScrollView, can_focus=True):
             return
         col = self._col
         cell = offset.x - self._gutter_width
-        if cell >= 0:
-            left = sub * self._wrap_width if self._row_starts is not None else int(self.scroll_x)
+        if cell >= 0 and sub >= 0:  # a comment row moves to its line, never into its text
+            left = sub * self._wrap_width if self._wrap_width else int(self.scroll_x)
             col = char_at_cell(self._lines[row], left + cell)
         self._move_to(row, col, extend=event.shift)
 
@@ -878,12 +923,14 @@ class SourceView(ScrollView, can_focus=True):
         width = self.size.width
         base = self.rich_style
         starts = self._row_starts
-        wrapped = starts is not None
+        wrapped = self._wrap_width > 0
         sub = 0
         if starts is not None:
             row, sub = self._row_line(row) if row < starts[-1] else (len(self._lines), 0)
         if row >= len(self._lines):
             strip = Strip.blank(width, base)
+        elif sub < 0:
+            strip = self._comment_row(row, len(self._comments[row]) + sub, 0 if wrapped else scroll_x).extend_cell_length(width, base).crop(0, width)
         else:
             selected = self._selection is not None and self._selection[0] <= row <= self._selection[1]
             line_kind = "source-view--selection" if selected else "source-view--cursor-line" if row == self._row else ""
@@ -905,12 +952,13 @@ class SourceView(ScrollView, can_focus=True):
         if line_kind:
             number_style = number_style + Style(bgcolor=self.get_component_rich_style(line_kind).bgcolor)
         segments = [Segment(f"{row + 1:>{self._gutter_digits}} ", number_style)]
-        marks = [(pack, False) for pack in self._markers.get(row, ())]
-        marks += [(pack, True) for pack in self._moved.get(row, ()) if pack not in self._markers.get(row, ())]
+        marks = [(pack, PACK_GLYPHS) for pack in self._markers.get(row, ())]
+        marks += [(pack, MOVED_GLYPHS) for pack in self._moved.get(row, ()) if pack not in self._markers.get(row, ())]
+        marks += [(pack, CHANGED_GLYPHS) for pack in self._changed.get(row, ()) if all(pack != other for other, _ in marks)]
         for slot in range(MARKER_CELLS):
             if slot < len(marks):
-                pack, moved = marks[slot]
-                glyph = (MOVED_GLYPHS if moved else PACK_GLYPHS)[pack % len(PACK_GLYPHS)]
+                pack, glyphs = marks[slot]
+                glyph = glyphs[pack % len(glyphs)]
                 if slot == MARKER_CELLS - 1 and len(marks) > MARKER_CELLS:
                     glyph = "+"
                 style = self._plain(f"source-view--pack-{pack % PACK_COLOURS}")
@@ -919,6 +967,19 @@ class SourceView(ScrollView, can_focus=True):
                 segments.append(Segment(" ", number_style))
         segments.append(Segment(" ", self._style(None, line_kind)))
         return segments
+
+    def _comment_row(self, row: int, index: int, scroll_x: int) -> Strip:
+        """One line comment above code line `row`, as the articles show them: at the line's
+        indentation, `// text`, dimmed, in its pack's colour, with no line number."""
+        text, pack = self._comments[row][index]
+        text = inert_line(text)  # a stranger's pack: no escape sequence reaches the terminal
+        line = self._lines[row]
+        indent = line_cells(line[: len(line) - len(line.lstrip(" \t"))])
+        colour = self._plain(f"source-view--pack-{pack % PACK_COLOURS}").color
+        style = self._plain("source-view--gutter") + Style(color=colour, italic=True, dim=True)
+        code = Strip([Segment(" " * indent + "// " + text, style)])
+        code = code.crop(scroll_x, scroll_x + self._code_width) if scroll_x else code.crop(0, self._code_width)
+        return Strip([Segment(" " * self._gutter_width, self._plain("source-view--gutter")), *code])
 
     def _gutter_continued(self, line_kind: str) -> list[Segment]:
         # A wrapped line's later rows: ↪ where the number would be, no pack marks.
