@@ -6,6 +6,9 @@ A note stores its line range plus an anchor (TOML `anchor.*` keys):
                  when the note is outside every declaration, or the file is not Go)
     offset       note start line - symbol start line (negative when the note starts in the
                  symbol's doc comment)
+    outside      true when the note reaches outside that declaration (it starts in it and
+                 ends in the next one, say): such a note is never `changed`, only moved or
+                 orphaned
     fingerprint  sha1 (16 hex digits) of the covered lines, whitespace-normalised
     line_hashes  sha1 (6 hex digits) of each covered line, normalised; lets fuzzy matching
                  compare the old block with a candidate without storing the text. Left out for
@@ -91,7 +94,7 @@ NO_HINT_SCAN_RADIUS = 2000
 # notes of the series pack, each shifted and edited so that all of them are found by fuzzy
 # matching, cost 18,600 units on average, 122,000 at most, 189,000 for the costliest file.
 NOTE_BUDGET = 1_000_000
-FILE_BUDGET = 3_000_000
+FILE_BUDGET = 2_000_000
 BUDGET_REASON = "anchor search budget exceeded"
 
 EXACT = "exact"
@@ -100,7 +103,7 @@ CHANGED = "changed"
 ORPHAN = "orphan"
 UNANCHORED = "unanchored"
 # Keys computed from the code; `before`/`after` (text, older packs) are replaced by the hashes.
-ANCHOR_KEYS = ("symbol", "offset", "fingerprint", "before", "after", "line_hashes", "before_hashes", "after_hashes", "commit", "text")
+ANCHOR_KEYS = ("symbol", "offset", "outside", "fingerprint", "before", "after", "line_hashes", "before_hashes", "after_hashes", "commit", "text")
 TRIVIAL_MARK = "~"  # before_hashes/after_hashes: this line is blank or punctuation
 SKETCH_BITS = 32
 # A `changed` note is placed on the part of its declaration its old lines point to only when
@@ -139,6 +142,10 @@ def meaningful(normalised: str) -> bool:
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# A sketch reads at most this much of a line: a stranger's context line (or a tree's generated
+# line) of 2 MB is 400,000 tokens, 1.6 s to sketch, on every read of the pack. Code lines are
+# far shorter; a longer line is told apart by its hash anyway.
+SKETCH_CHARS = 2000
 
 
 def line_sketch(normalised: str) -> int:
@@ -146,7 +153,7 @@ def line_sketch(normalised: str) -> int:
     renamed, an argument added) differ in few bits, unrelated lines in about half. It lets a
     context line that was edited count for what it kept, without storing its text."""
     weights = [0] * SKETCH_BITS
-    for token in _TOKEN.findall(normalised):
+    for token in _TOKEN.findall(normalised[:SKETCH_CHARS]):
         digest = int.from_bytes(hashlib.blake2b(token.encode("utf-8", errors="surrogatepass"), digest_size=4).digest(), "big")
         for bit in range(SKETCH_BITS):
             weights[bit] += 1 if digest >> bit & 1 else -1
@@ -193,13 +200,14 @@ def _text_context(line: str) -> Context:
     return Context(line_hash(text), meaningful(text), line_sketch(text) if meaningful(text) else None)
 
 
-def _read_context(hashes: Any, text: Any) -> list[Context] | None:
+def _read_context(hashes: Any, text: Any, keep: slice) -> list[Context] | None:
     """Stored context hashes, or (an older pack) context text hashed now; None when neither
-    is a list of strings."""
+    is a list of strings. Only the `keep` part is hashed: a pack may list 30,000 lines where
+    3 are read."""
     if isinstance(hashes, list) and all(isinstance(item, str) and item for item in hashes):
-        return [_parse_context(item) for item in hashes]
+        return [_parse_context(item) for item in hashes[keep]]
     if isinstance(text, list) and all(isinstance(item, str) for item in text):
-        return [_text_context(item) for item in text]
+        return [_text_context(item) for item in text[keep]]
     return None
 
 
@@ -216,6 +224,8 @@ def compute_anchor(lines: Sequence[str], start: int, end: int, symbols: Sequence
     if symbol is not None:
         anchor["symbol"] = symbol.name
         anchor["offset"] = start - symbol.start_line
+        if not symbol.contains(start, end):
+            anchor["outside"] = True
     anchor["fingerprint"] = fingerprint(covered)
     anchor["before_hashes"] = [context_hash(line) for line in lines[max(0, start - 1 - CONTEXT_LINES) : start - 1]]
     anchor["after_hashes"] = [context_hash(line) for line in lines[end : end + CONTEXT_LINES]]
@@ -356,6 +366,7 @@ class Resolution:
 class _Anchor:
     symbol: str | None = None
     offset: int | None = None
+    outside: bool = False
     fingerprint: str | None = None
     before: list[Context] = field(default_factory=list)
     after: list[Context] = field(default_factory=list)
@@ -376,9 +387,10 @@ class _Anchor:
         return cls(
             symbol=raw.get("symbol") if isinstance(raw.get("symbol"), str) and raw.get("symbol") else None,
             offset=offset if isinstance(offset, int) and not isinstance(offset, bool) else None,
+            outside=raw.get("outside") is True,
             fingerprint=raw.get("fingerprint") if isinstance(raw.get("fingerprint"), str) and raw.get("fingerprint") else None,
-            before=(_read_context(raw.get("before_hashes"), raw.get("before")) or [])[-CONTEXT_LINES:],
-            after=(_read_context(raw.get("after_hashes"), raw.get("after")) or [])[:CONTEXT_LINES],
+            before=_read_context(raw.get("before_hashes"), raw.get("before"), slice(-CONTEXT_LINES, None)) or [],
+            after=_read_context(raw.get("after_hashes"), raw.get("after"), slice(None, CONTEXT_LINES)) or [],
             line_hashes=strings(raw.get("line_hashes")),
         )
 
@@ -714,8 +726,8 @@ class _Resolver:
     def changed(self) -> Resolution | None:
         """The anchor's declaration is here (once) but the note's lines are not: the part of
         it the old lines still point to, or all of it. Never another declaration's lines."""
-        if len(self.same_name) != 1:
-            return None  # gone (an orphan), or declared twice (`init`): no guessing
+        if len(self.same_name) != 1 or self.anchor.outside:
+            return None  # gone (an orphan), declared twice (`init`), or not all its own: no guessing
         symbol = self.same_name[0]
         offset = self.anchor.offset
         # Only a note that was inside its declaration (or in its doc comment, as long as the

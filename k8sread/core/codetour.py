@@ -56,7 +56,7 @@ MAX_PATTERN_CHARS = 1000
 # pattern runs in a forked child that is killed after PATTERN_SECONDS, and once the tour's
 # patterns have taken PATTERN_TOTAL_SECONDS the remaining pattern steps are skipped.
 PATTERN_SECONDS = 1.0
-PATTERN_TOTAL_SECONDS = 5.0
+PATTERN_TOTAL_SECONDS = 3.0
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -87,7 +87,14 @@ def tour_from_document(doc: Document) -> dict[str, Any]:
         note = where.note
         if note.is_comment:  # a line comment outside every note exported: a step on its line
             text = one_line(note.body_in(doc.lang))
-            steps.append({"file": where.path, "line": where.start, "title": "// " + (text[:60] or note.id), "description": inert(note.body_in(doc.lang)).strip() or note.id})
+            steps.append(
+                {
+                    "file": where.path,
+                    "line": where.start,
+                    "title": "// " + (text[:60] or note.id),
+                    "description": inert(note.body_in(doc.lang)).strip() or note.id,
+                }
+            )
             continue
         title = one_line(where.note.title_in(doc.lang)) or where.note.id
         start, end = where.start, where.end

@@ -3,12 +3,14 @@
 The reader drew them with a loop over every line of every note: 5000 notes (which one pack may
 hold on one file) over a 67k-line file is 335 million steps, a 35 s freeze on every refresh.
 Here each line is visited at most once per pack and kind: the work is the lines marked plus
-the notes, whatever their overlap.
+the notes, whatever their overlap. The reader's markers, for in place / moved / changed:
+
+    marks = marks_by_kind((p.start, p.end, p.pack_index, p.status) for p in placements)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 # (start, end, pack index, moved): a placed note's lines, its pack, and whether it moved.
 Span = tuple[int, int, int, bool]
@@ -26,22 +28,22 @@ def _next_unmarked(jump: dict[int, int], line: int) -> int:
     return root
 
 
-def gutter_marks(spans: Iterable[Span], *, work: list[int] | None = None) -> tuple[Marks, Marks]:
-    """({line: [pack index, ...]} for notes in place, the same for moved notes), 1-based lines.
+def marks_by_kind(spans: Iterable[tuple[int, int, int, Hashable]], *, work: list[int] | None = None) -> dict[Hashable, Marks]:
+    """{kind: {line: [pack index, ...]}} for spans (start, end, pack index, kind), 1-based lines;
+    a kind is whatever the gutter draws apart (in place, moved, changed...).
 
-    Each line lists a pack once, in the order the spans first reach that line: exactly what
-    marking every line of every span in order gives. `work`, when given, gets the number of
-    steps taken appended (the tests bound it)."""
-    markers: Marks = {}
-    moved: Marks = {}
-    jumps: dict[tuple[bool, int], dict[int, int]] = {}
+    Each line lists a pack once per kind, in the order the spans first reach that line: exactly
+    what marking every line of every span in order gives. `work`, when given, gets the number
+    of steps taken appended (the tests bound it)."""
+    marks: dict[Hashable, Marks] = {}
+    jumps: dict[tuple[Hashable, int], dict[int, int]] = {}
     steps = 0
-    for start, end, pack, is_moved in spans:
+    for start, end, pack, kind in spans:
         steps += 1
         if end < start:
             continue
-        target = moved if is_moved else markers
-        jump = jumps.setdefault((is_moved, pack), {})
+        target = marks.setdefault(kind, {})
+        jump = jumps.setdefault((kind, pack), {})
         line = _next_unmarked(jump, start)
         while line <= end:
             steps += 1
@@ -50,4 +52,11 @@ def gutter_marks(spans: Iterable[Span], *, work: list[int] | None = None) -> tup
             line = _next_unmarked(jump, line + 1)
     if work is not None:
         work.append(steps)
-    return markers, moved
+    return marks
+
+
+def gutter_marks(spans: Iterable[Span], *, work: list[int] | None = None) -> tuple[Marks, Marks]:
+    """({line: [pack index, ...]} for notes in place, the same for moved notes): marks_by_kind
+    with the kind a moved flag."""
+    marks = marks_by_kind(spans, work=work)
+    return marks.get(False, {}), marks.get(True, {})

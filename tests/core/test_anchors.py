@@ -513,3 +513,23 @@ def test_a_block_is_hashed_only_where_its_context_agrees(monkeypatch):
     found = resolve((start, end), anchor, moved)
     assert (found.status, found.start, found.method) == (MOVED, start + 7, "text")
     assert hashed[0] <= 3  # the old place, then the one start whose context agrees
+
+
+def test_a_huge_context_line_or_list_is_read_with_bounded_work(monkeypatch):
+    """An older pack's context is text, sketched as it is read: a 2 MB line was 400,000 tokens
+    to sketch (1.6 s) on every read, and a list of 30,000 lines was hashed whole to keep 3."""
+    calls = [0]
+    real = anchors.hashlib.blake2b
+
+    def counting(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] > 100_000:
+            raise AssertionError("over 100,000 tokens sketched")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(anchors.hashlib, "blake2b", counting)
+    lines = [f"x{i} := {i}" for i in range(100)]
+    anchor = {"fingerprint": "0000000000000000", "before": ["word " * 400_000] * 3, "after": ["a b c"] * 30_000}
+    found = resolve((50, 50), anchor, lines)
+    assert found.status == ORPHAN
+    assert calls[0] <= 3 * 2000 + 3 * 10

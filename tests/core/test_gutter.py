@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8sread.core.gutter import gutter_marks
+from k8sread.core.gutter import gutter_marks, marks_by_kind
 
 
 def naive(spans):
@@ -46,3 +46,12 @@ def test_5000_notes_over_67k_lines_cost_the_lines_not_the_overlap():
 
 def test_ends_before_start_and_single_lines():
     assert gutter_marks([(5, 4, 0, False), (3, 3, 1, False)]) == ({3: [1]}, {})
+
+
+def test_any_number_of_kinds():
+    spans = [(1, 3, 0, "exact"), (2, 4, 1, "changed"), (3, 3, 0, "moved"), (1, 2, 1, "exact")]
+    assert marks_by_kind(spans) == {
+        "exact": {1: [0, 1], 2: [0, 1], 3: [0]},
+        "changed": {2: [1], 3: [1], 4: [1]},
+        "moved": {3: [0]},
+    }

@@ -452,7 +452,7 @@ class _LineBudget:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the gutter is drawn from Reader.markers(), which still marks every line of every note: it must call k8sread.core.gutter.gutter_marks (app/reader side, owned by the reader's restructure)",
+    reason="the gutter is drawn from Reader.markers(), which still marks every line of every note: it must call k8sread.core.gutter.marks_by_kind (reader side, owned by the reader's restructure)",
 )
 @sync
 async def test_5000_notes_over_a_long_file_refresh_with_bounded_work(tmp_path):

@@ -538,3 +538,12 @@ def test_listing_a_pack_stops_at_its_file_limit_and_says_so(pack, monkeypatch):
     fresh = Pack.open(pack.root)
     assert len(fresh.files()) == 10
     assert "the rest of the pack is not read" in str(fresh.errors[""])
+    # Folders too deep are not listed either: every read checks a notes file's path part by
+    # part, and 5000 files 300 folders deep made `check` take 15 s.
+    monkeypatch.setattr(pack_module, "MAX_PACK_FILES", 5000)
+    deep = "/".join(["d"] * 30)
+    pack.notes_path(f"{deep}/x.go").parent.mkdir(parents=True)
+    pack.notes_path(f"{deep}/x.go").write_text('[[notes]]\nid = "deep"\nlines = [1, 1]\ntitle = "t"\n')
+    fresh = Pack.open(pack.root)
+    assert len(fresh.files()) == 25 and f"{deep}/x.go" not in fresh.files()
+    assert "levels deep are not read" in str(fresh.errors[""])
