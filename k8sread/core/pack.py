@@ -508,6 +508,10 @@ class Pack:
             )
         if notes:
             data = render_notes_file(source_path, notes).encode("utf-8")
+            if toml_tokens(data) > MAX_TOML_TOKENS:
+                raise NoteLimitError(
+                    f"not saved: {path} would hold {toml_tokens(data)} TOML tokens, over the {MAX_TOML_TOKENS} a notes file may have; nothing was written"
+                )
             if len(data) > MAX_FILE_BYTES:
                 raise NoteLimitError(
                     f"not saved: {path} would be {len(data) // 1024} KiB, over the {MAX_FILE_BYTES // 1024 // 1024} MiB a notes file may have; nothing was written"

@@ -326,17 +326,13 @@ class Reader:
     def markers(self) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, list[int]]]:
         """line -> pack indexes, for notes where the pack has them, for moved ones and for
         changed ones (each drawn with its own glyph)."""
-        exact: dict[int, list[int]] = {}
-        moved: dict[int, list[int]] = {}
-        changed: dict[int, list[int]] = {}
-        for placement in self.placed():
-            target = changed if placement.changed else moved if placement.moved else exact
-            assert placement.start is not None and placement.end is not None
-            for number in range(placement.start, placement.end + 1):
-                packs = target.setdefault(number, [])
-                if placement.pack_index not in packs:
-                    packs.append(placement.pack_index)
-        return exact, moved, changed
+        from k8sread.core.gutter import marks_by_kind
+
+        # One step per marked line and pack, however many notes overlap (a stranger's pack may
+        # put 5000 notes over one 67k-line file).
+        spans = [(p.start, p.end, p.pack_index, "changed" if p.changed else "moved" if p.moved else "exact") for p in self.placed()]
+        marks = marks_by_kind(spans)  # type: ignore[arg-type]
+        return marks.get("exact", {}), marks.get("moved", {}), marks.get("changed", {})
 
     def under(self, line: int, *, comment: bool = False) -> Placement | None:
         """The note (or with `comment`, the line comment) on `line` an edit means: one the

@@ -134,3 +134,15 @@ def test_notes_on_dot_paths_are_listed_and_kept_out_of_git_folders(pack):
     pack.upsert(".github/workflows/ci.go", Note(id="n", start=1, end=1, title="t"))
     assert not (pack.root / ".github").exists()
     assert Pack.open(pack.root).files() == [".github/workflows/ci.go"]
+
+
+def test_a_write_the_reader_could_not_parse_back_is_refused(pack, monkeypatch):
+    """The read side refuses files over MAX_TOML_TOKENS: the write side never makes one."""
+    import k8sread.core.pack as pack_module
+
+    pack.upsert("a.go", Note(id="n0", start=1, end=1, title="t"))
+    before = pack.notes_path("a.go").read_bytes()
+    monkeypatch.setattr(pack_module, "MAX_TOML_TOKENS", pack_module.toml_tokens(before) + 5)
+    with pytest.raises(NoteLimitError, match="TOML tokens"):
+        pack.upsert("a.go", Note(id="n1", start=2, end=2, title="t", tags=("a", "b", "c")))
+    assert pack.notes_path("a.go").read_bytes() == before

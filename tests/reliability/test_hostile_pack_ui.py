@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from reader_support import settle, sync
 
 from k8sread.core.note import Note
@@ -450,10 +449,6 @@ class _LineBudget:
         return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the gutter is drawn from Reader.markers(), which still marks every line of every note: it must call k8sread.core.gutter.marks_by_kind (reader side, owned by the reader's restructure)",
-)
 @sync
 async def test_5000_notes_over_a_long_file_refresh_with_bounded_work(tmp_path):
     """Item 4: 5000 unanchored notes over the 67k-line file: about 35 s of freeze on each
