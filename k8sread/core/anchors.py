@@ -838,6 +838,8 @@ def resolve_all(
             parsed = resolver.anchor
             if parsed.symbol and not resolver.same_name:
                 results[number] = _orphan(f"{parsed.symbol} is gone and the text was not found")
+            elif parsed.symbol and parsed.outside:
+                results[number] = _orphan(f"the text was not found, and the note reaches past {parsed.symbol}: it is not drawn on a part of it")
             else:
                 results[number] = _orphan("the text was not found")
     return [result for result in results if result is not None]
