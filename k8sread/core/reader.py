@@ -183,6 +183,13 @@ class Reader:
             update.notice(self.trail_problem, "error", 10)
         for problem in self.packs.problems:
             update.notice(problem, "warning", 10)
+        if self.trail is not None:
+            # What a bounded trail left out (a step listed twice, too many steps...): said once.
+            for problem in [*getattr(self.trail, "problems", []), *getattr(self.trail, "index_problems", [])][:5]:
+                update.notice(problem, "warning", 10)
+        for _, pack in self.packs.active():
+            if "" in pack.errors:  # pack-level: the pack's own listing went over a limit
+                update.notice(str(pack.errors[""]), "warning", 10)
         path = open_path or self.session.last_file or self.first_file()
         if path is None:
             return update
