@@ -26,14 +26,13 @@ import hashlib
 import shlex
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from k8sread.core import git
 from k8sread.core.atomic import atomic_write_text
-from k8sread.core.errors import K8sreadError
+from k8sread.core.errors import K8sreadError, PackFileError
 from k8sread.core.note import Note, NoteError, note_from_table
-from k8sread.core.pack import FORMAT, META_FILE, SUFFIX, render_notes_file
+from k8sread.core.pack import FORMAT, MAX_FILE_BYTES, META_FILE, SUFFIX, parse_toml_bytes, read_regular_file, render_notes_file
 
 DRIVER = "k8sread-notes"
 CLEAN = 0
@@ -45,17 +44,16 @@ class NotNotes(Exception):
 
 
 def _parse(path: Path) -> tuple[str | None, dict[str, Note]]:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
+    # Bounded as the reader reads (regular files only, size, tokens, depth): a merge pulls in
+    # a stranger's side. What does not pass is left to git's own line merge.
+    if not path.exists():
         return None, {}  # the file did not exist on that side
-    except (OSError, UnicodeDecodeError) as error:
-        raise NotNotes(str(error)) from None
-    if not text.strip():
-        return None, {}
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+        if not raw.strip():
+            return None, {}
+        data, _ = parse_toml_bytes(path, raw)
+    except PackFileError as error:
         raise NotNotes(str(error)) from None
     if not isinstance(data.get("format", FORMAT), int) or data.get("format", FORMAT) > FORMAT:
         raise NotNotes("newer format")
