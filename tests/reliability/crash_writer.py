@@ -73,9 +73,10 @@ def upsert_note(version: int) -> Note:
 
 
 def atomic_text(version: int) -> str:
-    """atomic scenario: a notes file of 0.3 to 2.3 MB made without the TOML writer, so nearly
-    all of the writer's time is spent writing and syncing, where a kill does the most harm."""
-    body = f"v{version} 同步循环 \\ \" quoted\n" * (((version * 7) % 8 + 1) * 8000)
+    """atomic scenario: a notes file of 0.1 to 0.9 MB made without the TOML writer, so nearly
+    all of the writer's time is spent writing and syncing, where a kill does the most harm
+    (under the reader's limits of 2 MiB and 100,000 TOML tokens, so it is read back)."""
+    body = f"v{version} 同步循环 \\ \" quoted\n" * (((version * 7) % 8 + 1) * 3500)
     return f"format = 1\nfile = \"{SOURCE}\"\n\n[[notes]]\nid = \"a\"\nlines = [1, 2]\ntitle = \"v{version}\"\nbody = '''\n{body}'''\n"
 
 
