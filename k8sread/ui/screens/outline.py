@@ -8,6 +8,7 @@ from k8sread.core.sanitize import inert
 from k8sread.core.symbols import Symbol
 from k8sread.ui.screens.picker import KIND_MARK, PickerScreen
 
+
 class OutlineScreen(PickerScreen[Symbol]):
     DEFAULT_CSS = """
     OutlineScreen { align: right top; }
