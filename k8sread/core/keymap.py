@@ -54,8 +54,10 @@ def _components() -> list[KeyAction]:
 
 DEFAULTS: tuple[KeyAction, ...] = (
     KeyAction("reader.find_file", "ctrl+p", "find_file", "Find file", show=True),
-    KeyAction("reader.search_tree", "ctrl+f", "search_tree", "Search tree", show=True),
-    KeyAction("reader.find_symbol", "ctrl+t", "find_symbol", "Symbol", show=True),
+    # The Footer shows the reading loop; the rest is one `?` (or ctrl+k) away. At 120 columns
+    # more would push the palette hint off the edge.
+    KeyAction("reader.search_tree", "ctrl+f", "search_tree", "Search tree"),
+    KeyAction("reader.find_symbol", "ctrl+t", "find_symbol", "Symbol"),
     KeyAction("reader.back", "ctrl+o,alt+left", "jump_back", "Back"),
     KeyAction("reader.forward", "alt+right", "jump_forward", "Forward"),
     KeyAction("reader.help", "question_mark", "help", "Keys", show=True),
@@ -66,7 +68,7 @@ DEFAULTS: tuple[KeyAction, ...] = (
     KeyAction("reader.note_diff", "D", "note_diff", "What changed under the note"),
     KeyAction("reader.comment", "c", "comment", "Line comment"),
     KeyAction("reader.toggle_comments", "C", "toggle_comments", "Show/hide line comments"),
-    KeyAction("reader.outline", "o", "outline", "Outline", show=True),
+    KeyAction("reader.outline", "o", "outline", "Outline"),
     KeyAction("reader.orphans", "O", "orphans", "Orphans"),
     KeyAction("reader.next_step", "right_square_bracket", "trail_step(1)", "Next step", show=True),
     KeyAction("reader.previous_step", "left_square_bracket", "trail_step(-1)", "Prev step"),

@@ -74,8 +74,17 @@ def note_files() -> dict[str, dict]:
     return out
 
 
-def all_notes() -> list[tuple[str, dict]]:
+def all_entries() -> list[tuple[str, dict]]:
     return [(source, note) for source, data in note_files().items() for note in data.get("notes", [])]
+
+
+def all_notes() -> list[tuple[str, dict]]:
+    """The notes proper (line comments are checked on their own)."""
+    return [(source, note) for source, note in all_entries() if note.get("kind") != "comment"]
+
+
+def all_comments() -> list[tuple[str, dict]]:
+    return [(source, note) for source, note in all_entries() if note.get("kind") == "comment"]
 
 
 # ---- the tree ---------------------------------------------------------------------------
@@ -330,6 +339,20 @@ def test_note_files_mirror_source_paths():
         assert data["file"] == source
         assert (DEMO / source).is_file(), f"notes on {source}, which is not in the demo tree"
         assert data["notes"]
+
+
+def test_line_comments_are_bilingual_one_line_and_inside_a_note():
+    comments = all_comments()
+    assert comments, "the demo shows line comments (README screenshot)"
+    notes = all_notes()
+    ids = [note["id"] for _, note in all_entries()]
+    assert len(ids) == len(set(ids))
+    for source, comment in comments:
+        start, end = comment["lines"]
+        assert start == end and "title" not in comment
+        assert set(comment["body"]) == {"zh", "en"} and all("\n" not in text.strip() for text in comment["body"].values())
+        assert CJK.search(comment["body"]["zh"]), comment["id"]
+        assert any(src == source and n["lines"][0] <= start <= n["lines"][1] for src, n in notes), comment["id"]
 
 
 def test_every_note_is_bilingual_and_well_formed():
