@@ -44,6 +44,10 @@ async def test_add_show_hide_edit_and_delete_a_line_comment(reader_tree):
         drawn = next(i for i, text in enumerate(rows) if "// remember the name" in text)
         assert "s.items[name] = true" in rows[drawn + 1]  # right above its line
         assert not rows[drawn].strip().startswith(str(target))  # no line number on it
+        from k8sread.ui.widgets.notes_pane import NotesPane
+
+        listed = app.query_one(NotesPane).items
+        assert listed[-1].note.is_comment and not listed[0].note.is_comment  # under the notes
         # It is not code: moving down from the line above skips it, and the cursor line is code.
         view.go_to_line(target - 1)
         await pilot.press("j")

@@ -113,7 +113,7 @@ class ReaderScreen(Screen[None]):
             view.set_comments(self.reader.comment_lines())
             pane = self.query_one(NotesPane)
             pane.set_language(self.reader.lang)
-            pane.show(self.reader.current_path, self.reader.placed())
+            pane.show(self.reader.current_path, [*self.reader.placed(), *self.reader.comments()])
             first, last = view.visible_range()
             pane.follow(first, last)
             self.query_one(ReaderHeader).orphans = len(self.reader.orphans())

@@ -75,7 +75,9 @@ def _sort_key(item: Any) -> tuple:
     orphan = bool(item.orphan)
     start = item.start if item.start is not None else item.note.start
     end = item.end if item.end is not None else item.note.end
-    return (orphan, start, end, item.pack_index, item.note.id)
+    # Line comments under the notes, compact (their text is their title), by line.
+    comment = bool(getattr(item.note, "is_comment", False))
+    return (orphan, comment, start, end, item.pack_index, item.note.id)
 
 
 def _same_notes(a: Any, b: Any) -> bool:
