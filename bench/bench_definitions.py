@@ -33,16 +33,35 @@ WARM_REPEATS = 9
 
 # (row label, file, text on the line, offset of the identifier in that text, expected file prefix)
 REAL_CASES = [
-    ("pkg.Name into staging: apply.go resource.NewHelper", "staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go",
-     "resource.NewHelper(", len("resource."), "staging/src/k8s.io/cli-runtime/pkg/resource/helper.go"),
-    ("pkg.Name in the repo: kubelet.go kubecontainer.NewCache", "pkg/kubelet/kubelet.go",
-     "kubecontainer.NewCache(", len("kubecontainer."), "pkg/kubelet/container/cache.go"),
-    ("worst case, core/v1 with generated.pb.go: kubelet.go v1.Pod", "pkg/kubelet/kubelet.go",
-     "[]*v1.Pod", len("[]*v1."), "staging/src/k8s.io/api/core/v1/types.go"),
-    ("x.Method through the imports: kubelet.go kl.podManager.GetPods", "pkg/kubelet/kubelet.go",
-     "kl.podManager.GetPods()", len("kl.podManager."), "pkg/kubelet/pod/pod_manager.go"),
-    ("same-package name: kubelet.go newPodWorkers", "pkg/kubelet/kubelet.go",
-     "newPodWorkers(", 0, "pkg/kubelet/pod_workers.go"),
+    (
+        "pkg.Name into staging: apply.go resource.NewHelper",
+        "staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go",
+        "resource.NewHelper(",
+        len("resource."),
+        "staging/src/k8s.io/cli-runtime/pkg/resource/helper.go",
+    ),
+    (
+        "pkg.Name in the repo: kubelet.go kubecontainer.NewCache",
+        "pkg/kubelet/kubelet.go",
+        "kubecontainer.NewCache(",
+        len("kubecontainer."),
+        "pkg/kubelet/container/cache.go",
+    ),
+    (
+        "worst case, core/v1 with generated.pb.go: kubelet.go v1.Pod",
+        "pkg/kubelet/kubelet.go",
+        "[]*v1.Pod",
+        len("[]*v1."),
+        "staging/src/k8s.io/api/core/v1/types.go",
+    ),
+    (
+        "x.Method through the imports: kubelet.go kl.podManager.GetPods",
+        "pkg/kubelet/kubelet.go",
+        "kl.podManager.GetPods()",
+        len("kl.podManager."),
+        "pkg/kubelet/pod/pod_manager.go",
+    ),
+    ("same-package name: kubelet.go newPodWorkers", "pkg/kubelet/kubelet.go", "newPodWorkers(", 0, "pkg/kubelet/pod_workers.go"),
 ]
 
 # Runs in the fresh interpreter: stdin carries the case as JSON, stdout gets the figures.
@@ -90,9 +109,17 @@ def _package_size(root: Path, folder: str) -> str:
 
 def _real_case(label: str, path: str, needle: str, offset: int, expected: str) -> dict:
     number, line_text, column = _locate(REAL_TREE, path, needle, offset)
-    return {"root": str(REAL_TREE), "path": path, "line": number, "line_text": line_text, "column": column,
-            "expected": expected, "source": None, "label": label,
-            "where": f"{path}:{number} `{needle}` -> {expected}; target package {_package_size(REAL_TREE, expected.rpartition('/')[0])}"}
+    return {
+        "root": str(REAL_TREE),
+        "path": path,
+        "line": number,
+        "line_text": line_text,
+        "column": column,
+        "expected": expected,
+        "source": None,
+        "label": label,
+        "where": f"{path}:{number} `{needle}` -> {expected}; target package {_package_size(REAL_TREE, expected.rpartition('/')[0])}",
+    }
 
 
 def _synthetic_cases() -> list[dict]:
@@ -103,13 +130,23 @@ def _synthetic_cases() -> list[dict]:
     root = cached_tree(git=True)
     core = BIG_FILE.rpartition("/")[0]
     # A type declared in the package (the generated file itself only holds methods).
-    type_name = next(m.group(1) for n in sorted(os.listdir(root / core)) if n.endswith(".go")
-                     for m in [re.search(r"^type (\w+) ", (root / core / n).read_text(encoding="utf-8"), re.M)] if m)
+    type_name = next(
+        m.group(1)
+        for n in sorted(os.listdir(root / core))
+        if n.endswith(".go")
+        for m in [re.search(r"^type (\w+) ", (root / core / n).read_text(encoding="utf-8"), re.M)]
+        if m
+    )
     # The pkg/ folder with the most Go files, and a function it declares.
     best = max((folder for folder, _, names in os.walk(root / "pkg")), key=lambda f: sum(n.endswith(".go") for n in os.listdir(f)))
     folder = str(Path(best).relative_to(root))
-    func_name = next(m.group(1) for n in sorted(os.listdir(best)) if n.endswith(".go") and not n.endswith("_test.go")
-                     for m in [re.search(r"^func (\w+)\(", (Path(best) / n).read_text(encoding="utf-8"), re.M)] if m)
+    func_name = next(
+        m.group(1)
+        for n in sorted(os.listdir(best))
+        if n.endswith(".go") and not n.endswith("_test.go")
+        for m in [re.search(r"^func (\w+)\(", (Path(best) / n).read_text(encoding="utf-8"), re.M)]
+        if m
+    )
     source = f'package bench\n\nimport (\n\tv1 "k8s.io/api/core/v1"\n)\n\nfunc use(m *v1.{type_name}) {{\n\tm.Marshal()\n}}\n'
     same = f"package {Path(folder).name}\n\nfunc use() {{\n\t{func_name}()\n}}\n"
     cases = []
@@ -119,9 +156,19 @@ def _synthetic_cases() -> list[dict]:
         (f"same-package name: {func_name}", same, f"{func_name}()", 0, folder + "/", f"{folder}/benchref.go"),
     ]:
         line_text = next(line for line in text.splitlines() if needle in line)
-        cases.append({"root": str(root), "path": path, "line": None, "line_text": line_text, "column": line_text.index(needle) + offset,
-                      "expected": expected, "source": text, "label": label,
-                      "where": f"synthetic tree, buffer `{needle}` -> {expected}; target package {_package_size(root, core if 'v1' in label or 'Marshal' in label else folder)}"})
+        cases.append(
+            {
+                "root": str(root),
+                "path": path,
+                "line": None,
+                "line_text": line_text,
+                "column": line_text.index(needle) + offset,
+                "expected": expected,
+                "source": text,
+                "label": label,
+                "where": f"synthetic tree, buffer `{needle}` -> {expected}; target package {_package_size(root, core if 'v1' in label or 'Marshal' in label else folder)}",
+            }
+        )
     return cases
 
 
@@ -152,7 +199,7 @@ def _benchmark(index: int, label: str) -> Benchmark:
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         bench.notes = {
             "cold find": f"{case['where']}; fresh process, DefinitionFinder + first find() only; the OS page cache is warm "
-                         f"(a jump right after boot adds disk reads) (load average at start {load})",
+            f"(a jump right after boot adds disk reads) (load average at start {load})",
             "warm find": f"the same finder asked again, median of {WARM_REPEATS} (a stat per file of each package checks the cache)",
             "fresh process wall": "python -c: interpreter start, import, read the file, find cold and warm; for context, no target",
             "import k8sread.core.definitions": "for context",

@@ -85,8 +85,23 @@ def _cli(context) -> float:
     env = {**os.environ, "K8SREAD_HOME": context["home"]}
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "import sys; from k8sread.cli import main; sys.exit(main())", "export", "--repo", context["tree"], "--pack", context["pack"], "--lang", "en", "-o", str(out)],
-        check=True, env=env, capture_output=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from k8sread.cli import main; sys.exit(main())",
+            "export",
+            "--repo",
+            context["tree"],
+            "--pack",
+            context["pack"],
+            "--lang",
+            "en",
+            "-o",
+            str(out),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
     )
     return elapsed_ms(start)
 
@@ -117,7 +132,9 @@ def _generated_setup() -> dict:
             step = index // len(files)
             start = 20 + step * (len(lines) // 5)
             end = min(start + 12, len(lines))
-            note = Note(id=f"g{index:03d}", start=start, end=end, title=f"Generated note {index}", body=f"Body {index}: *Markdown*, `code`.\n\nSecond paragraph.")
+            note = Note(
+                id=f"g{index:03d}", start=start, end=end, title=f"Generated note {index}", body=f"Body {index}: *Markdown*, `code`.\n\nSecond paragraph."
+            )
             pack.upsert(path, anchored(note, lines, is_go=True))
         for path in files:
             target = tree_dir / path

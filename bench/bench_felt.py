@@ -75,13 +75,25 @@ SGR = re.compile(r"\x1b\[[0-9;:?]*[A-Za-z]")
 
 # Issue 11's targets, ms (median unless the name says worst).
 TARGETS = {
-    "]": 60, "[": 60, "1-6": 60, "] worst": 120, "[ worst": 120, "1-6 worst": 120,
-    "L": 33, "j/k": 33, "PgDn": 33, "finder keystroke": 33, "ctrl+p": 80, "go to definition": 80,
-    "start (1.22, warm)": 400, "start (demo)": 300,
+    "]": 60,
+    "[": 60,
+    "1-6": 60,
+    "] worst": 120,
+    "[ worst": 120,
+    "1-6 worst": 120,
+    "L": 33,
+    "j/k": 33,
+    "PgDn": 33,
+    "finder keystroke": 33,
+    "ctrl+p": 80,
+    "go to definition": 80,
+    "start (1.22, warm)": 400,
+    "start (demo)": 300,
 }
 
 
 # ---- tmux through one control-mode client -------------------------------------------------------
+
 
 class Tmux:
     """A private tmux server (its own socket in the temp folder) and one control-mode client.
@@ -97,8 +109,14 @@ class Tmux:
         subprocess.run([*base, "new-session", "-d", "-s", "ctl", "-x", "80", "-y", "24"], env=env, check=True)
         self.proc = subprocess.Popen([*base, "-C", "attach", "-t", "ctl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
         self._read_block()  # the attach itself answers with an empty block
-        for option in ("set -g default-size 160x50", "set -g status off", "set -g escape-time 0",
-                       "set -g default-terminal tmux-256color", "set -g remain-on-exit on", "refresh-client -f no-output"):
+        for option in (
+            "set -g default-size 160x50",
+            "set -g status off",
+            "set -g escape-time 0",
+            "set -g default-terminal tmux-256color",
+            "set -g remain-on-exit on",
+            "refresh-client -f no-output",
+        ):
             self.command(option, check=False)
 
     def _readline(self) -> str:
@@ -250,6 +268,7 @@ def load_average() -> list[float]:
 
 # ---- what to walk: k8sread's own core API --------------------------------------------------------
 
+
 @dataclass
 class Plan:
     name: str
@@ -321,8 +340,18 @@ def make_plan(name: str, root: Path, argv: list[str], open_path: str, open_line:
     if len(lines) < 500:
         sizes = [(path, (root / path).stat().st_size) for path in tree.list_files() if path.endswith(".go") and "generated" not in path]
         page_path = max(sizes, key=lambda item: item[1])[0] if sizes else open_path
-    return Plan(name, root, argv, open_path, open_line, _expect_text(lines, open_line), steps, components,
-                _definition_target(root, open_path, lines, open_line), page_path)
+    return Plan(
+        name,
+        root,
+        argv,
+        open_path,
+        open_line,
+        _expect_text(lines, open_line),
+        steps,
+        components,
+        _definition_target(root, open_path, lines, open_line),
+        page_path,
+    )
 
 
 # ---- the two programs ------------------------------------------------------------------------------
@@ -368,8 +397,9 @@ class Session:
     def start(self, argv: list[str], cwd: Path, expect_text: str, *, label: str | None, timeout: float = 60.0) -> Timing:
         since = time.perf_counter()
         self.tmux.start(self.name, argv, cwd)
-        timing, self.screen = watch(self.tmux, self.name, since=since, before=None, quiet=max(self.quiet, 1.0), timeout=timeout,
-                                    expect=lambda text: expect_text in text)
+        timing, self.screen = watch(
+            self.tmux, self.name, since=since, before=None, quiet=max(self.quiet, 1.0), timeout=timeout, expect=lambda text: expect_text in text
+        )
         if label:
             self.samples.setdefault(label, []).append(timing)
         return timing
@@ -430,7 +460,7 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
     s.samples["start"] = start_samples
     s.settle(quiet=1.5, timeout=60.0)
     out["rss_mb"]["first screen"] = s.rss()
-    steps = plan.steps[: 10] if quick else plan.steps
+    steps = plan.steps[:10] if quick else plan.steps
     walks = [("]", steps), ("[", steps[:-1]), ("]", steps[1:])]
     if quick:
         walks = walks[:2]
@@ -447,7 +477,9 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
             where, position = path, target
         s.settle(quiet=1.0)
         out["rss_mb"][f"after walk {walk}"] = s.rss()
-        log(f"  k8sread walk {walk} ({key} x{len(chunk)}): settled median {_median(s.samples[f'{key} walk {walk}'])} ms, RSS {out['rss_mb'][f'after walk {walk}']} MB")
+        log(
+            f"  k8sread walk {walk} ({key} x{len(chunk)}): settled median {_median(s.samples[f'{key} walk {walk}'])} ms, RSS {out['rss_mb'][f'after walk {walk}']} MB"
+        )
     try:
         for _ in range(1 if quick else 3):
             for key in plan.components[:2] if quick else plan.components[:6]:
@@ -550,6 +582,7 @@ def run_vim(tmux: Tmux, plan: Plan, cwd: Path, workdir: Path, *, quick: bool, qu
 
 # ---- peers for the start only ----------------------------------------------------------------------
 
+
 def run_less(tmux: Tmux, plan: Plan, *, quick: bool, quiet: float) -> list[Timing]:
     if not shutil.which("less"):
         return []
@@ -561,6 +594,7 @@ def run_less(tmux: Tmux, plan: Plan, *, quick: bool, quiet: float) -> list[Timin
 
 
 # ---- figures -----------------------------------------------------------------------------------------
+
 
 def _values(timings: list[Timing], attr: str = "settled") -> list[float]:
     return [getattr(t, attr) for t in timings if getattr(t, attr) is not None]
@@ -578,8 +612,13 @@ def _worst(timings: list[Timing], attr: str = "settled") -> float | None:
 
 def summarize(samples: dict[str, list[Timing]], attr: str = "settled") -> dict[str, dict]:
     return {
-        label: {"median_ms": _median(ts, attr), "worst_ms": _worst(ts, attr), "first_change_median_ms": _median(ts, "first"),
-                "n": len(ts), "no_change": sum(1 for t in ts if t.settled is None)}
+        label: {
+            "median_ms": _median(ts, attr),
+            "worst_ms": _worst(ts, attr),
+            "first_change_median_ms": _median(ts, "first"),
+            "n": len(ts),
+            "no_change": sum(1 for t in ts if t.settled is None),
+        }
         for label, ts in samples.items()
     }
 
@@ -620,8 +659,7 @@ def _target_for(label: str, tree: str) -> str:
 
 
 def table(tree: str, k8s: dict, vim: dict, less: list[Timing]) -> str:
-    lines = ["| action | k8sread median / worst ms | first change, median | n | vim median / worst ms | target (median / worst) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| action | k8sread median / worst ms | first change, median | n | vim median / worst ms | target (median / worst) |", "|---|---|---|---|---|---|"]
     for label, title, attr in ROWS:
         ours = k8s["samples"].get(label)
         if not ours:
@@ -634,28 +672,42 @@ def table(tree: str, k8s: dict, vim: dict, less: list[Timing]) -> str:
                 peer_cell += f"; less {_fmt(_median(less, 'found'))}"
         # A start's "first change" is tmux clearing the new pane: not a figure.
         first = "" if label == "start" else _fmt(_median(ours, "first"))
-        lines.append(f"| {title} | {_fmt(_median(ours, attr))} / {_fmt(_worst(ours, attr))} | {first} | {len(ours)} | {peer_cell} | {_target_for(label, tree)} |")
+        lines.append(
+            f"| {title} | {_fmt(_median(ours, attr))} / {_fmt(_worst(ours, attr))} | {first} | {len(ours)} | {peer_cell} | {_target_for(label, tree)} |"
+        )
     if k8s.get("exited"):
         first = k8s["exited"].split("\n")[0]
         lines.append(f"\nk8sread exited {first} (the rest was not measured).")
     rss = k8s["rss_mb"]
     vim_rss = vim.get("rss_mb", {}) if vim else {}
-    lines += ["", "| RSS, MB | " + " | ".join(rss) + " |", "|---|" + "---|" * len(rss),
-              "| k8sread | " + " | ".join(_fmt(v) for v in rss.values()) + " |",
-              "| vim | " + " | ".join(_fmt(vim_rss.get(k)) for k in rss) + " |"]
+    lines += [
+        "",
+        "| RSS, MB | " + " | ".join(rss) + " |",
+        "|---|" + "---|" * len(rss),
+        "| k8sread | " + " | ".join(_fmt(v) for v in rss.values()) + " |",
+        "| vim | " + " | ".join(_fmt(vim_rss.get(k)) for k in rss) + " |",
+    ]
     return "\n".join(lines)
 
 
 # ---- main ----------------------------------------------------------------------------------------------
 
+
 def temp_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "K8SREAD_", "TMUX"))}
-    env.update({
-        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
-        "XDG_STATE_HOME": str(home / ".local/state"), "XDG_CACHE_HOME": str(home / ".cache"), "K8SREAD_HOME": str(home / "k8sread"),
-        **({"PYTHONPATH": str(SOURCE)} if SOURCE is not None else {}),
-        "COLORTERM": "truecolor", "LANG": env.get("LANG", "C.UTF-8") if "UTF-8" in env.get("LANG", "") else "C.UTF-8",
-    })
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_STATE_HOME": str(home / ".local/state"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "K8SREAD_HOME": str(home / "k8sread"),
+            **({"PYTHONPATH": str(SOURCE)} if SOURCE is not None else {}),
+            "COLORTERM": "truecolor",
+            "LANG": env.get("LANG", "C.UTF-8") if "UTF-8" in env.get("LANG", "") else "C.UTF-8",
+        }
+    )
     return env
 
 
@@ -691,11 +743,20 @@ def run_tree(label: str, root: Path | None, workdir: Path, *, quick: bool, quiet
     finally:
         tmux.close()
     result = {
-        "tree": label, "root": str(plan.root), "steps": len(plan.steps), "definition": plan.definition,
-        "load_before": load_before, "load_after": load_average(),
+        "tree": label,
+        "root": str(plan.root),
+        "steps": len(plan.steps),
+        "definition": plan.definition,
+        "load_before": load_before,
+        "load_after": load_average(),
         "k8sread": {"summary": summarize(k8s["samples"]), "start_code": summarize({"start": k8s["samples"]["start"]}, "found"), "rss_mb": k8s["rss_mb"]},
-        "vim": {"summary": summarize(vim.get("samples", {})), "start_code": summarize({"start": vim.get("samples", {}).get("start", [])}, "found"),
-                "rss_mb": vim.get("rss_mb", {})} if vim else None,
+        "vim": {
+            "summary": summarize(vim.get("samples", {})),
+            "start_code": summarize({"start": vim.get("samples", {}).get("start", [])}, "found"),
+            "rss_mb": vim.get("rss_mb", {}),
+        }
+        if vim
+        else None,
         "less_start_ms": _median(less, "found"),
         "k8sread_exited": k8s.get("exited"),
         "table_markdown": table(label, k8s, vim, less),
@@ -761,11 +822,13 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n\n".join(parts)
     report = {
         "title": args.title,
-        "summary": (summary + "\n\n" if summary else "") + (
+        "summary": (summary + "\n\n" if summary else "")
+        + (
             f"Measured {date[:16].replace('T', ' ')} UTC on {info.get('cpu')} ({info.get('cores')} cores), {SIZE[0]}x{SIZE[1]}, tmux {_tmux_version()}, "
             f"vim {_vim_version()}; k8sread at {revision}{GC_NOTE if args.gc_policy else ''}; settled = the last screen change before {quiet * 1000:.0f} ms of stillness, polled every {POLL * 1000:.0f} ms. "
             + ("Quick mode: a few samples, not meaningful. " if args.quick else "")
-            + "Run: `python bench/bench_felt.py --tree /work/k8s-1.22`."),
+            + "Run: `python bench/bench_felt.py --tree /work/k8s-1.22`."
+        ),
         "table_markdown": text,
         "machine": info,
         "quick": args.quick,

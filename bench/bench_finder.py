@@ -70,10 +70,18 @@ def fzf_peer(paths: list[str]) -> dict:
             times.append(elapsed_ms(start))
         per_query[query] = round(statistics.median(times), 2)
     version = subprocess.run([fzf, "--version"], capture_output=True, text=True).stdout.split()[0]
-    peer = {"name": f"fzf {version} --filter (whole process)", "median_ms": round(statistics.median(per_query.values()), 3),
-            "max_ms": max(per_query.values()), "runs": 5, "per_query_ms": per_query}
-    return {"keystroke median": peer, "keystroke worst": {**peer, "median_ms": peer["max_ms"], "name": peer["name"] + ", slowest query"},
-            "whole query, no cache": peer}
+    peer = {
+        "name": f"fzf {version} --filter (whole process)",
+        "median_ms": round(statistics.median(per_query.values()), 3),
+        "max_ms": max(per_query.values()),
+        "runs": 5,
+        "per_query_ms": per_query,
+    }
+    return {
+        "keystroke median": peer,
+        "keystroke worst": {**peer, "median_ms": peer["max_ms"], "name": peer["name"] + ", slowest query"},
+        "whole query, no cache": peer,
+    }
 
 
 _NOTES = {

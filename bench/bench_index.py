@@ -69,8 +69,9 @@ def _root() -> Path:
 def _child(root: Path, home: str, rebuild: bool) -> tuple[dict, float]:
     payload = json.dumps({"root": str(root), "folders": FOLDERS, "rebuild": rebuild})
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD_BUILD], input=payload, capture_output=True, text=True,
-                          env={**os.environ, "K8SREAD_HOME": home}, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD_BUILD], input=payload, capture_output=True, text=True, env={**os.environ, "K8SREAD_HOME": home}, timeout=600
+    )
     wall = elapsed_ms(start)
     if done.returncode != 0:
         raise RuntimeError(f"index child failed\n{done.stderr[-3000:]}")
@@ -97,12 +98,19 @@ def _tag_counts(tags: Path) -> Counter:
 
 # ---- cold build vs ctags ------------------------------------------------------------------------
 
+
 def _build_setup() -> dict:
     if not shutil.which("ctags"):
         raise RuntimeError("universal-ctags is not installed")
     version = subprocess.run(["ctags", "--version"], capture_output=True, text=True).stdout.split(",")[0].strip()
-    return {"root": str(_root()), "ctags_version": version, "ctags_ms": [], "symbols": None, "files": None,
-            "load_at_start": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "root": str(_root()),
+        "ctags_version": version,
+        "ctags_ms": [],
+        "symbols": None,
+        "files": None,
+        "load_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def cold_build(context: dict) -> dict[str, float]:
@@ -120,18 +128,23 @@ def cold_build(context: dict) -> dict[str, float]:
         context["tag_kinds"] = dict(_tag_counts(tags))
     shutil.rmtree(tags.parent, ignore_errors=True)
     context["symbols"], context["files"] = result["symbols"], result["files"]
-    return {"fresh process wall": wall, "refresh(rebuild) + save, in process": result["refresh"] + result["save"],
-            "git ls-files": result["list"]}
+    return {"fresh process wall": wall, "refresh(rebuild) + save, in process": result["refresh"] + result["save"], "git ls-files": result["list"]}
 
 
 def _build_peer(context: dict) -> dict:
-    times = context["ctags_ms"][BUILD.warmup:] or context["ctags_ms"]
+    times = context["ctags_ms"][BUILD.warmup :] or context["ctags_ms"]
     ctags = statistics.median(times)
     kinds = context.get("tag_kinds") or {}
     tags = sum(kinds.values())
-    peer = {"name": f"{context['ctags_version']} -R --languages=Go {' '.join(FOLDERS)} (whole process)",
-            "median_ms": round(ctags, 3), "min_ms": round(min(times), 3), "max_ms": round(max(times), 3), "runs": len(times),
-            "tags": tags, "tag_kinds": kinds}
+    peer = {
+        "name": f"{context['ctags_version']} -R --languages=Go {' '.join(FOLDERS)} (whole process)",
+        "median_ms": round(ctags, 3),
+        "min_ms": round(min(times), 3),
+        "max_ms": round(max(times), 3),
+        "runs": len(times),
+        "tags": tags,
+        "tag_kinds": kinds,
+    }
     # The target is relative (1.0x ctags' wall time), so it is known only now.
     BUILD.target_ms = {"fresh process wall": round(ctags, 3), "refresh(rebuild) + save, in process": round(ctags, 3)}
     kind_text = ", ".join(f"{kind} {count:,}" for kind, count in sorted(kinds.items(), key=lambda item: -item[1]))
@@ -160,20 +173,24 @@ BUILD = Benchmark(
 
 # ---- warm load ----------------------------------------------------------------------------------
 
+
 def _warm_setup() -> dict:
     root = _root()
     home = tempfile.mkdtemp(prefix="k8sread-bench-warm-")
     result, _ = _child(root, home, rebuild=True)
-    return {"root": str(root), "home": home, "symbols": result["symbols"], "files": result["files"],
-            "load_at_start": [round(x, 2) for x in os.getloadavg()]}
+    return {"root": str(root), "home": home, "symbols": result["symbols"], "files": result["files"], "load_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def warm_load(context: dict) -> dict[str, float]:
     result, wall = _child(Path(context["root"]), context["home"], rebuild=False)
     if result["scanned"] != 0 or result["symbols"] != context["symbols"]:
         raise AssertionError(f"warm load rescanned {result['scanned']} files, {result['symbols']} symbols")
-    return {"load + refresh, in process": result["load"] + result["refresh"], "load (unpickle)": result["load"],
-            "refresh, nothing changed": result["refresh"], "fresh process wall": wall}
+    return {
+        "load + refresh, in process": result["load"] + result["refresh"],
+        "load (unpickle)": result["load"],
+        "refresh, nothing changed": result["refresh"],
+        "fresh process wall": wall,
+    }
 
 
 def _warm_done(context: dict) -> None:
@@ -201,6 +218,7 @@ WARM = Benchmark(
 
 # ---- the CLI ------------------------------------------------------------------------------------
 
+
 def _cli() -> list[str]:
     """The installed `k8sread` script next to this interpreter, else the same entry point."""
     script = Path(sys.executable).parent / "k8sread"
@@ -218,8 +236,7 @@ def _cli_setup() -> dict:
 
 def cli_cached(context: dict) -> float:
     start = time.perf_counter()
-    done = subprocess.run([*_cli(), "index", context["root"]], env={**os.environ, "K8SREAD_HOME": context["home"]},
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run([*_cli(), "index", context["root"]], env={**os.environ, "K8SREAD_HOME": context["home"]}, capture_output=True, text=True, timeout=600)
     ms = elapsed_ms(start)
     if done.returncode != 0 or "(0 scanned)" not in done.stdout:
         raise AssertionError(f"k8sread index: {done.returncode} {done.stdout} {done.stderr[-2000:]}")

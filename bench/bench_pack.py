@@ -14,11 +14,10 @@ import random
 import shutil
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import tomli_w
-
 from gen_tree import CACHE, WORDS, _apportion, layout
 from harness import Benchmark, elapsed_ms
 
@@ -36,7 +35,10 @@ def _note(rng: random.Random, path: str, n: int, start: int, when: datetime) -> 
     end = start + rng.randrange(0, 40)
     symbol = f"(*{rng.choice(WORDS).capitalize()}{rng.choice(WORDS).capitalize()}).{rng.choice(WORDS).capitalize()}"
     body_en = "\n\n".join(_sentence(rng, rng.randrange(8, 30)) for _ in range(rng.randrange(1, 4)))
-    body_zh = "\n\n".join("这里" + "，".join(rng.choice(["调用", "返回", "检查", "同步", "缓存", "对象", "状态", "错误"]) for _ in range(rng.randrange(6, 20))) + "。" for _ in range(rng.randrange(1, 4)))
+    body_zh = "\n\n".join(
+        "这里" + "，".join(rng.choice(["调用", "返回", "检查", "同步", "缓存", "对象", "状态", "错误"]) for _ in range(rng.randrange(6, 20))) + "。"
+        for _ in range(rng.randrange(1, 4))
+    )
     note = {
         "id": f"{path.rsplit('/', 1)[-1].split('.')[0]}-{n}",
         "lines": [start, end],
@@ -49,8 +51,13 @@ def _note(rng: random.Random, path: str, n: int, start: int, when: datetime) -> 
         "symbol": symbol,
     }
     if rng.random() < 0.7:
-        note["anchor"] = {"symbol": symbol, "offset": rng.randrange(0, 20), "fingerprint": f"{rng.getrandbits(64):016x}",
-                          "before": [f"\t{rng.choice(WORDS)} := {rng.choice(WORDS)}()"], "after": ["\t}"]}
+        note["anchor"] = {
+            "symbol": symbol,
+            "offset": rng.randrange(0, 20),
+            "fingerprint": f"{rng.getrandbits(64):016x}",
+            "before": [f"\t{rng.choice(WORDS)} := {rng.choice(WORDS)}()"],
+            "after": ["\t}"],
+        }
     return note
 
 
@@ -63,13 +70,22 @@ def write_pack(dest: Path, *, notes: int = NOTES, files: int = FILES, seed: int 
     counts = {path: n + 1 for path, n in _apportion(notes - files, weights).items()}
     heaviest = max(counts, key=lambda p: (counts[p], p))
     counts[SHOWN_FILE], counts[heaviest] = counts[heaviest], counts[SHOWN_FILE]
-    when = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 1, tzinfo=UTC)
     dest.mkdir(parents=True)
-    (dest / "pack.toml").write_text(tomli_w.dumps({
-        "format": 1, "name": "bench", "title": {"zh": "基准", "en": "Benchmark pack"}, "languages": ["zh", "en"],
-        "authors": ["k8sread bench"], "license": "CC-BY-4.0",
-        "source": {"repository": "https://github.com/kubernetes/kubernetes", "commit": "0" * 40},
-    }), encoding="utf-8")
+    (dest / "pack.toml").write_text(
+        tomli_w.dumps(
+            {
+                "format": 1,
+                "name": "bench",
+                "title": {"zh": "基准", "en": "Benchmark pack"},
+                "languages": ["zh", "en"],
+                "authors": ["k8sread bench"],
+                "license": "CC-BY-4.0",
+                "source": {"repository": "https://github.com/kubernetes/kubernetes", "commit": "0" * 40},
+            }
+        ),
+        encoding="utf-8",
+    )
     for path in chosen:
         starts = sorted(rng.sample(range(1, 4000), counts[path]))
         table = {"format": 1, "file": path, "notes": [_note(rng, path, n, start, when) for n, start in enumerate(starts)]}

@@ -94,8 +94,15 @@ def _benchmark(index: int, label: str) -> Benchmark:
         root = _root()
         fields = _queries()[index][1]
         version = subprocess.run(["rg", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-        return {"root": str(root), "fields": fields, "rg_args": _rg_args(root, fields), "rg_ms": [], "rg_version": version,
-                "matches": {}, "load_at_start": [round(x, 2) for x in os.getloadavg()]}
+        return {
+            "root": str(root),
+            "fields": fields,
+            "rg_args": _rg_args(root, fields),
+            "rg_ms": [],
+            "rg_version": version,
+            "matches": {},
+            "load_at_start": [round(x, 2) for x in os.getloadavg()],
+        }
 
     def run(context: dict) -> dict[str, float]:
         import k8sread.core.search  # noqa: F401  (imported before the clock: timed after import)
@@ -119,7 +126,7 @@ def _benchmark(index: int, label: str) -> Benchmark:
         return out
 
     def peer(context: dict) -> dict:
-        times = context["rg_ms"][bench.warmup:] or context["rg_ms"]
+        times = context["rg_ms"][bench.warmup :] or context["rg_ms"]
         rg = statistics.median(times)
         bench.target_ms = {"rg backend, all matches": round(RATIO * rg, 3)}
         matches = context["matches"]
@@ -134,8 +141,13 @@ def _benchmark(index: int, label: str) -> Benchmark:
             "git backend, all matches": f"`git grep` backend, {matches.get('git')} matches (tracked and untracked files); for context",
             "python backend, all matches": f"pure-Python scan backend, {matches.get('python')} matches; for context",
         }
-        row = {"name": f"{context['rg_version']} alone (whole process)", "median_ms": round(rg, 3),
-               "min_ms": round(min(times), 3), "max_ms": round(max(times), 3), "runs": len(times)}
+        row = {
+            "name": f"{context['rg_version']} alone (whole process)",
+            "median_ms": round(rg, 3),
+            "min_ms": round(min(times), 3),
+            "max_ms": round(max(times), 3),
+            "runs": len(times),
+        }
         return {"rg backend, all matches": row, "rg backend, first match": row}
 
     bench.setup, bench.run, bench.peer = setup, run, peer

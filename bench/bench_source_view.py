@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -46,6 +47,7 @@ TARGETS = {
 
 # ---- the test file ------------------------------------------------------------------------------
 
+
 def generated_go(lines: int = TARGET_LINES) -> str:
     """A protobuf-style Go file (types, marshal/unmarshal loops) of at least `lines` lines."""
     out = [
@@ -54,7 +56,7 @@ def generated_go(lines: int = TARGET_LINES) -> str:
         "\n",
         "package v1\n",
         "\n",
-        "import (\n\tfmt \"fmt\"\n\tio \"io\"\n\tmath \"math\"\n\tstrings \"strings\"\n)\n",
+        'import (\n\tfmt "fmt"\n\tio "io"\n\tmath "math"\n\tstrings "strings"\n)\n',
         "\n",
     ]
     count = sum(part.count("\n") for part in out)
@@ -64,7 +66,7 @@ def generated_go(lines: int = TARGET_LINES) -> str:
         body = [
             f"// Widget{n} describes one widget of kind {n}.\n",
             f"type Widget{n} struct {{\n",
-            *[f"\tField{k} string `protobuf:\"bytes,{k + 1},opt,name=field{k}\" json:\"field{k},omitempty\"`\n" for k in range(fields)],
+            *[f'\tField{k} string `protobuf:"bytes,{k + 1},opt,name=field{k}" json:"field{k},omitempty"`\n' for k in range(fields)],
             "}\n\n",
             f"func (m *Widget{n}) Reset()      {{ *m = Widget{n}{{}} }}\n",
             f"func (*Widget{n}) ProtoMessage() {{}}\n",
@@ -91,14 +93,14 @@ def generated_go(lines: int = TARGET_LINES) -> str:
             "\t\t\tif iNdEx >= l {\n\t\t\t\treturn io.ErrUnexpectedEOF\n\t\t\t}\n\t\t\tb := dAtA[iNdEx]\n\t\t\tiNdEx++\n",
             "\t\t\twire |= uint64(b&0x7F) << shift\n\t\t\tif b < 0x80 {\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n",
             "\t\tfieldNum := int32(wire >> 3)\n\t\twireType := int(wire & 0x7)\n",
-            f"\t\tif wireType == 4 {{\n\t\t\treturn fmt.Errorf(\"proto: Widget{n}: wiretype end group for non-group\")\n\t\t}}\n",
+            f'\t\tif wireType == 4 {{\n\t\t\treturn fmt.Errorf("proto: Widget{n}: wiretype end group for non-group")\n\t\t}}\n',
             "\t\tswitch fieldNum {\n",
         ]
         for k in range(fields):
             body += [
                 f"\t\tcase {k + 1}:\n",
                 "\t\t\tif wireType != 2 {\n",
-                f"\t\t\t\treturn fmt.Errorf(\"proto: wrong wireType = %d for field Field{k}\", wireType)\n",
+                f'\t\t\t\treturn fmt.Errorf("proto: wrong wireType = %d for field Field{k}", wireType)\n',
                 "\t\t\t}\n\t\t\tvar stringLen uint64\n",
                 "\t\t\tfor shift := uint(0); ; shift += 7 {\n\t\t\t\tif shift >= 64 {\n\t\t\t\t\treturn ErrIntOverflowBench\n\t\t\t\t}\n",
                 "\t\t\t\tif iNdEx >= l {\n\t\t\t\t\treturn io.ErrUnexpectedEOF\n\t\t\t\t}\n\t\t\t\tb := dAtA[iNdEx]\n\t\t\t\tiNdEx++\n",
@@ -111,8 +113,8 @@ def generated_go(lines: int = TARGET_LINES) -> str:
             "\t\tdefault:\n\t\t\tiNdEx = preIndex\n\t\t\tskippy, err := skipBench(dAtA[iNdEx:])\n",
             "\t\t\tif err != nil {\n\t\t\t\treturn err\n\t\t\t}\n\t\t\tiNdEx += skippy\n\t\t}\n\t}\n",
             "\tif iNdEx > l {\n\t\treturn io.ErrUnexpectedEOF\n\t}\n\treturn nil\n}\n\n",
-            f"func (this *Widget{n}) String() string {{\n\tif this == nil {{\n\t\treturn \"nil\"\n\t}}\n",
-            f"\ts := strings.Join([]string{{`&Widget{n}{{`, fmt.Sprintf(\"%v\", math.MaxInt8), `}}`}}, \"\")\n\treturn s\n}}\n\n",
+            f'func (this *Widget{n}) String() string {{\n\tif this == nil {{\n\t\treturn "nil"\n\t}}\n',
+            f'\ts := strings.Join([]string{{`&Widget{n}{{`, fmt.Sprintf("%v", math.MaxInt8), `}}`}}, "")\n\treturn s\n}}\n\n',
         ]
         chunk = "".join(body)
         out.append(chunk)
@@ -122,6 +124,7 @@ def generated_go(lines: int = TARGET_LINES) -> str:
 
 
 # ---- one measured process -----------------------------------------------------------------------
+
 
 def _rss_mb() -> float:
     import resource
@@ -142,7 +145,7 @@ class _StallMonitor:
 
     def longest_between(self, start: float, end: float) -> float:
         points = [start, *(t for t in self.ticks if start <= t <= end), end]
-        return max(b - a for a, b in zip(points, points[1:])) - TICK
+        return max(b - a for a, b in itertools.pairwise(points)) - TICK
 
 
 async def _child_source_view(path: str) -> dict:
@@ -284,6 +287,7 @@ async def _child_textarea(path: str) -> dict:
 
 # ---- the driver ---------------------------------------------------------------------------------
 
+
 def _run_child(kind: str, path: Path) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(path)],
@@ -317,7 +321,7 @@ def _machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": versions,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -376,7 +380,7 @@ def main() -> int:
     summary = {key: _median(ours, key) for key, _, _ in keys}
     peer_summary = {key: _median(peer, key) for key, _, _ in keys} if peer else {}
     rows = [
-        "| metric | target | SourceView | TextArea(language=\"go\") |",
+        '| metric | target | SourceView | TextArea(language="go") |',
         "|---|---|---|---|",
     ]
     for key, label, unit in keys:

@@ -59,7 +59,11 @@ TARGET_MS = 1000.0
 HAND_CHECKED: dict[str, tuple[int, int, str]] = {
     "1.20.5": (70, 70, "every changed note and every moved one found by fuzzy or text search; two start a line early"),
     "1.21.0": (24, 24, "every changed note"),
-    "1.23.16": (90, 89, "every changed note and every fuzzy/text moved one; the miss: syncProxyRules' load balancing moved to a new helper, the note covers all of syncProxyRules"),
+    "1.23.16": (
+        90,
+        89,
+        "every changed note and every fuzzy/text moved one; the miss: syncProxyRules' load balancing moved to a new helper, the note covers all of syncProxyRules",
+    ),
     "1.24.17 staging": (14, 14, "every changed note"),
     "1.25.16 staging": (24, 24, "every changed note"),
 }

@@ -33,138 +33,198 @@ DESCRIPTOR_BYTES = 9600  # about 600 lines of 16 bytes: the size of a real gzipp
 # rstr (repeated string). Keep in step with types.go in the same folder.
 SCHEMA: list[tuple[str, list[tuple[str, str, int, str]]]] = [
     ("Binding", [("ObjectMeta", "meta", 1, ""), ("Target", "msg", 2, "ObjectReference")]),
-    ("Container", [
-        ("Name", "string", 1, ""),
-        ("Image", "string", 2, ""),
-        ("Command", "rstr", 3, ""),
-        ("Args", "rstr", 4, ""),
-        ("Ports", "rmsg", 6, "ContainerPort"),
-        ("Env", "rmsg", 7, "EnvVar"),
-        ("Resources", "msg", 8, "ResourceRequirements"),
-        ("ImagePullPolicy", "string", 14, ""),
-    ]),
-    ("ContainerPort", [
-        ("Name", "string", 1, ""),
-        ("HostPort", "int32", 2, ""),
-        ("ContainerPort", "int32", 3, ""),
-        ("Protocol", "string", 4, ""),
-    ]),
-    ("ContainerStatus", [
-        ("Name", "string", 1, ""),
-        ("Ready", "bool", 4, ""),
-        ("RestartCount", "int32", 5, ""),
-        ("Image", "string", 6, ""),
-        ("ContainerID", "string", 8, ""),
-        ("Started", "bool", 9, ""),
-    ]),
-    ("EndpointAddress", [
-        ("IP", "string", 1, ""),
-        ("Hostname", "string", 3, ""),
-        ("NodeName", "string", 4, ""),
-    ]),
-    ("EndpointPort", [
-        ("Name", "string", 1, ""),
-        ("Port", "int32", 2, ""),
-        ("Protocol", "string", 3, ""),
-    ]),
-    ("EndpointSubset", [
-        ("Addresses", "rmsg", 1, "EndpointAddress"),
-        ("NotReadyAddresses", "rmsg", 2, "EndpointAddress"),
-        ("Ports", "rmsg", 3, "EndpointPort"),
-    ]),
+    (
+        "Container",
+        [
+            ("Name", "string", 1, ""),
+            ("Image", "string", 2, ""),
+            ("Command", "rstr", 3, ""),
+            ("Args", "rstr", 4, ""),
+            ("Ports", "rmsg", 6, "ContainerPort"),
+            ("Env", "rmsg", 7, "EnvVar"),
+            ("Resources", "msg", 8, "ResourceRequirements"),
+            ("ImagePullPolicy", "string", 14, ""),
+        ],
+    ),
+    (
+        "ContainerPort",
+        [
+            ("Name", "string", 1, ""),
+            ("HostPort", "int32", 2, ""),
+            ("ContainerPort", "int32", 3, ""),
+            ("Protocol", "string", 4, ""),
+        ],
+    ),
+    (
+        "ContainerStatus",
+        [
+            ("Name", "string", 1, ""),
+            ("Ready", "bool", 4, ""),
+            ("RestartCount", "int32", 5, ""),
+            ("Image", "string", 6, ""),
+            ("ContainerID", "string", 8, ""),
+            ("Started", "bool", 9, ""),
+        ],
+    ),
+    (
+        "EndpointAddress",
+        [
+            ("IP", "string", 1, ""),
+            ("Hostname", "string", 3, ""),
+            ("NodeName", "string", 4, ""),
+        ],
+    ),
+    (
+        "EndpointPort",
+        [
+            ("Name", "string", 1, ""),
+            ("Port", "int32", 2, ""),
+            ("Protocol", "string", 3, ""),
+        ],
+    ),
+    (
+        "EndpointSubset",
+        [
+            ("Addresses", "rmsg", 1, "EndpointAddress"),
+            ("NotReadyAddresses", "rmsg", 2, "EndpointAddress"),
+            ("Ports", "rmsg", 3, "EndpointPort"),
+        ],
+    ),
     ("Endpoints", [("ObjectMeta", "meta", 1, ""), ("Subsets", "rmsg", 2, "EndpointSubset")]),
     ("EnvVar", [("Name", "string", 1, ""), ("Value", "string", 2, "")]),
-    ("Event", [
-        ("ObjectMeta", "meta", 1, ""),
-        ("InvolvedObject", "msg", 2, "ObjectReference"),
-        ("Reason", "string", 3, ""),
-        ("Message", "string", 4, ""),
-        ("Count", "int32", 6, ""),
-        ("Type", "string", 9, ""),
-    ]),
-    ("Node", [
-        ("ObjectMeta", "meta", 1, ""),
-        ("Spec", "msg", 2, "NodeSpec"),
-        ("Status", "msg", 3, "NodeStatus"),
-    ]),
+    (
+        "Event",
+        [
+            ("ObjectMeta", "meta", 1, ""),
+            ("InvolvedObject", "msg", 2, "ObjectReference"),
+            ("Reason", "string", 3, ""),
+            ("Message", "string", 4, ""),
+            ("Count", "int32", 6, ""),
+            ("Type", "string", 9, ""),
+        ],
+    ),
+    (
+        "Node",
+        [
+            ("ObjectMeta", "meta", 1, ""),
+            ("Spec", "msg", 2, "NodeSpec"),
+            ("Status", "msg", 3, "NodeStatus"),
+        ],
+    ),
     ("NodeAddress", [("Type", "string", 1, ""), ("Address", "string", 2, "")]),
-    ("NodeCondition", [
-        ("Type", "string", 1, ""),
-        ("Status", "string", 2, ""),
-        ("Reason", "string", 5, ""),
-        ("Message", "string", 6, ""),
-    ]),
-    ("NodeSpec", [
-        ("PodCIDR", "string", 1, ""),
-        ("ProviderID", "string", 3, ""),
-        ("Unschedulable", "bool", 4, ""),
-    ]),
-    ("NodeStatus", [
-        ("Capacity", "msg", 1, "ResourceList"),
-        ("Allocatable", "msg", 2, "ResourceList"),
-        ("Conditions", "rmsg", 4, "NodeCondition"),
-        ("Addresses", "rmsg", 5, "NodeAddress"),
-    ]),
-    ("ObjectReference", [
-        ("Kind", "string", 1, ""),
-        ("Namespace", "string", 2, ""),
-        ("Name", "string", 3, ""),
-        ("UID", "string", 4, ""),
-        ("APIVersion", "string", 5, ""),
-        ("ResourceVersion", "string", 6, ""),
-        ("FieldPath", "string", 7, ""),
-    ]),
-    ("Pod", [
-        ("ObjectMeta", "meta", 1, ""),
-        ("Spec", "msg", 2, "PodSpec"),
-        ("Status", "msg", 3, "PodStatus"),
-    ]),
-    ("PodCondition", [
-        ("Type", "string", 1, ""),
-        ("Status", "string", 2, ""),
-        ("Reason", "string", 5, ""),
-        ("Message", "string", 6, ""),
-    ]),
-    ("PodSpec", [
-        ("Containers", "rmsg", 2, "Container"),
-        ("RestartPolicy", "string", 3, ""),
-        ("ServiceAccountName", "string", 8, ""),
-        ("NodeName", "string", 10, ""),
-        ("HostNetwork", "bool", 11, ""),
-        ("SchedulerName", "string", 19, ""),
-        ("Priority", "int32", 25, ""),
-    ]),
-    ("PodStatus", [
-        ("Phase", "string", 1, ""),
-        ("Conditions", "rmsg", 2, "PodCondition"),
-        ("HostIP", "string", 5, ""),
-        ("PodIP", "string", 6, ""),
-        ("ContainerStatuses", "rmsg", 8, "ContainerStatus"),
-    ]),
+    (
+        "NodeCondition",
+        [
+            ("Type", "string", 1, ""),
+            ("Status", "string", 2, ""),
+            ("Reason", "string", 5, ""),
+            ("Message", "string", 6, ""),
+        ],
+    ),
+    (
+        "NodeSpec",
+        [
+            ("PodCIDR", "string", 1, ""),
+            ("ProviderID", "string", 3, ""),
+            ("Unschedulable", "bool", 4, ""),
+        ],
+    ),
+    (
+        "NodeStatus",
+        [
+            ("Capacity", "msg", 1, "ResourceList"),
+            ("Allocatable", "msg", 2, "ResourceList"),
+            ("Conditions", "rmsg", 4, "NodeCondition"),
+            ("Addresses", "rmsg", 5, "NodeAddress"),
+        ],
+    ),
+    (
+        "ObjectReference",
+        [
+            ("Kind", "string", 1, ""),
+            ("Namespace", "string", 2, ""),
+            ("Name", "string", 3, ""),
+            ("UID", "string", 4, ""),
+            ("APIVersion", "string", 5, ""),
+            ("ResourceVersion", "string", 6, ""),
+            ("FieldPath", "string", 7, ""),
+        ],
+    ),
+    (
+        "Pod",
+        [
+            ("ObjectMeta", "meta", 1, ""),
+            ("Spec", "msg", 2, "PodSpec"),
+            ("Status", "msg", 3, "PodStatus"),
+        ],
+    ),
+    (
+        "PodCondition",
+        [
+            ("Type", "string", 1, ""),
+            ("Status", "string", 2, ""),
+            ("Reason", "string", 5, ""),
+            ("Message", "string", 6, ""),
+        ],
+    ),
+    (
+        "PodSpec",
+        [
+            ("Containers", "rmsg", 2, "Container"),
+            ("RestartPolicy", "string", 3, ""),
+            ("ServiceAccountName", "string", 8, ""),
+            ("NodeName", "string", 10, ""),
+            ("HostNetwork", "bool", 11, ""),
+            ("SchedulerName", "string", 19, ""),
+            ("Priority", "int32", 25, ""),
+        ],
+    ),
+    (
+        "PodStatus",
+        [
+            ("Phase", "string", 1, ""),
+            ("Conditions", "rmsg", 2, "PodCondition"),
+            ("HostIP", "string", 5, ""),
+            ("PodIP", "string", 6, ""),
+            ("ContainerStatuses", "rmsg", 8, "ContainerStatus"),
+        ],
+    ),
     ("PodTemplateSpec", [("ObjectMeta", "meta", 1, ""), ("Spec", "msg", 2, "PodSpec")]),
-    ("ResourceList", [
-        ("MilliCPU", "int64", 1, ""),
-        ("Memory", "int64", 2, ""),
-        ("Pods", "int64", 3, ""),
-    ]),
-    ("ResourceRequirements", [
-        ("Limits", "msg", 1, "ResourceList"),
-        ("Requests", "msg", 2, "ResourceList"),
-    ]),
+    (
+        "ResourceList",
+        [
+            ("MilliCPU", "int64", 1, ""),
+            ("Memory", "int64", 2, ""),
+            ("Pods", "int64", 3, ""),
+        ],
+    ),
+    (
+        "ResourceRequirements",
+        [
+            ("Limits", "msg", 1, "ResourceList"),
+            ("Requests", "msg", 2, "ResourceList"),
+        ],
+    ),
     ("Service", [("ObjectMeta", "meta", 1, ""), ("Spec", "msg", 2, "ServiceSpec")]),
-    ("ServicePort", [
-        ("Name", "string", 1, ""),
-        ("Protocol", "string", 2, ""),
-        ("Port", "int32", 3, ""),
-        ("TargetPort", "int32", 4, ""),
-        ("NodePort", "int32", 5, ""),
-    ]),
-    ("ServiceSpec", [
-        ("Ports", "rmsg", 1, "ServicePort"),
-        ("ClusterIP", "string", 3, ""),
-        ("Type", "string", 4, ""),
-        ("SessionAffinity", "string", 7, ""),
-    ]),
+    (
+        "ServicePort",
+        [
+            ("Name", "string", 1, ""),
+            ("Protocol", "string", 2, ""),
+            ("Port", "int32", 3, ""),
+            ("TargetPort", "int32", 4, ""),
+            ("NodePort", "int32", 5, ""),
+        ],
+    ),
+    (
+        "ServiceSpec",
+        [
+            ("Ports", "rmsg", 1, "ServicePort"),
+            ("ClusterIP", "string", 3, ""),
+            ("Type", "string", 4, ""),
+            ("SessionAffinity", "string", 7, ""),
+        ],
+    ),
 ]
 
 WIRE_TYPE = {"string": 2, "rstr": 2, "meta": 2, "msg": 2, "rmsg": 2, "int32": 0, "int64": 0, "bool": 0}

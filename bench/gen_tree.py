@@ -37,7 +37,14 @@ BIG_FILE_LINES = 67_239  # the real generated.pb.go of core/v1 in 1.22
 # area: (files, go files, go test files, folders, quantiles (10%, 50%, 90%, max) of a file's
 # depth below the area's root (1 = directly in it), extension mix of the non-Go files)
 AREAS: dict[str, tuple[int, int, int, int, tuple[int, int, int, int], dict[str, int]]] = {
-    "staging": (10318, 5204, 877, 1497, (3, 4, 6, 11), {".yaml": 3109, ".pb": 660, ".json": 485, ".md": 188, "OWNERS": 147, ".proto": 77, ".txt": 122, ".sh": 40}),
+    "staging": (
+        10318,
+        5204,
+        877,
+        1497,
+        (3, 4, 6, 11),
+        {".yaml": 3109, ".pb": 660, ".json": 485, ".md": 188, "OWNERS": 147, ".proto": 77, ".txt": 122, ".sh": 40},
+    ),
     "vendor": (6707, 5446, 0, 1159, (1, 2, 4, 8), {".md": 258, "LICENSE": 209, ".s": 108, ".yml": 100, ".mod": 89, ".gitignore": 82, ".sum": 69, ".proto": 35}),
     "pkg": (3072, 2834, 785, 801, (3, 4, 5, 9), {"OWNERS": 184, ".yaml": 9, ".md": 8, ".json": 7, ".key": 5, ".pem": 4}),
     "test": (1468, 854, 237, 348, (2, 3, 5, 8), {".yaml": 202, ".sh": 79, "OWNERS": 68, ".md": 47, "Dockerfile": 38, "VERSION": 37, ".json": 21}),
@@ -56,30 +63,107 @@ AREAS: dict[str, tuple[int, int, int, int, tuple[int, int, int, int], dict[str, 
 }
 # staging/src/k8s.io/<module>: files per module
 STAGING_MODULES = {
-    "pod-security-admission": 2661, "api": 1938, "client-go": 1741, "apiserver": 898, "kubectl": 737,
-    "apimachinery": 371, "code-generator": 342, "legacy-cloud-providers": 314, "apiextensions-apiserver": 267,
-    "kube-aggregator": 152, "component-base": 135, "metrics": 130, "sample-apiserver": 101, "cli-runtime": 87,
-    "cloud-provider": 83, "kubelet": 53, "sample-controller": 52, "controller-manager": 49, "component-helpers": 38,
-    "kube-scheduler": 29, "mount-utils": 27, "csi-translation-lib": 26, "cri-api": 23, "cluster-bootstrap": 19,
-    "kube-proxy": 15, "kube-controller-manager": 14, "sample-cli-plugin": 11,
+    "pod-security-admission": 2661,
+    "api": 1938,
+    "client-go": 1741,
+    "apiserver": 898,
+    "kubectl": 737,
+    "apimachinery": 371,
+    "code-generator": 342,
+    "legacy-cloud-providers": 314,
+    "apiextensions-apiserver": 267,
+    "kube-aggregator": 152,
+    "component-base": 135,
+    "metrics": 130,
+    "sample-apiserver": 101,
+    "cli-runtime": 87,
+    "cloud-provider": 83,
+    "kubelet": 53,
+    "sample-controller": 52,
+    "controller-manager": 49,
+    "component-helpers": 38,
+    "kube-scheduler": 29,
+    "mount-utils": 27,
+    "csi-translation-lib": 26,
+    "cri-api": 23,
+    "cluster-bootstrap": 19,
+    "kube-proxy": 15,
+    "kube-controller-manager": 14,
+    "sample-cli-plugin": 11,
 }
 # vendor/<host>/...: files per host; 191 vendored projects, sizes roughly Zipf(0.9)
 VENDOR_HOSTS = {
-    "github.com": 3704, "golang.org/x": 790, "go.etcd.io": 432, "google.golang.org": 363, "gonum.org/v1": 349,
-    "sigs.k8s.io": 333, "k8s.io": 220, "go.opentelemetry.io": 193, "gopkg.in": 106, "go.uber.org": 103,
-    "go.opencensus.io": 76, "go.starlark.net": 24, "bitbucket.org": 10,
+    "github.com": 3704,
+    "golang.org/x": 790,
+    "go.etcd.io": 432,
+    "google.golang.org": 363,
+    "gonum.org/v1": 349,
+    "sigs.k8s.io": 333,
+    "k8s.io": 220,
+    "go.opentelemetry.io": 193,
+    "gopkg.in": 106,
+    "go.uber.org": 103,
+    "go.opencensus.io": 76,
+    "go.starlark.net": 24,
+    "bitbucket.org": 10,
 }
 VENDOR_PROJECTS = 191
 # (quantile, bytes); sizes in between are interpolated on a log scale
-GO_SIZES = [(0, 13), (0.05, 661), (0.1, 742), (0.2, 1204), (0.3, 1752), (0.4, 2414), (0.5, 3385), (0.6, 4669),
-            (0.7, 6652), (0.8, 10032), (0.9, 17658), (0.95, 29277), (0.98, 55625), (0.99, 87960), (0.995, 159402),
-            (0.999, 637063), (1, 1678460)]
-OTHER_SIZES = [(0, 1), (0.05, 74), (0.1, 148), (0.2, 259), (0.3, 315), (0.4, 375), (0.5, 451), (0.6, 651),
-               (0.7, 1090), (0.8, 1681), (0.9, 7209), (0.95, 11496), (0.98, 35356), (0.99, 48029), (0.995, 78838),
-               (0.999, 286328), (1, 3000898)]
+GO_SIZES = [
+    (0, 13),
+    (0.05, 661),
+    (0.1, 742),
+    (0.2, 1204),
+    (0.3, 1752),
+    (0.4, 2414),
+    (0.5, 3385),
+    (0.6, 4669),
+    (0.7, 6652),
+    (0.8, 10032),
+    (0.9, 17658),
+    (0.95, 29277),
+    (0.98, 55625),
+    (0.99, 87960),
+    (0.995, 159402),
+    (0.999, 637063),
+    (1, 1678460),
+]
+OTHER_SIZES = [
+    (0, 1),
+    (0.05, 74),
+    (0.1, 148),
+    (0.2, 259),
+    (0.3, 315),
+    (0.4, 375),
+    (0.5, 451),
+    (0.6, 651),
+    (0.7, 1090),
+    (0.8, 1681),
+    (0.9, 7209),
+    (0.95, 11496),
+    (0.98, 35356),
+    (0.99, 48029),
+    (0.995, 78838),
+    (0.999, 286328),
+    (1, 3000898),
+]
 # files per folder (4,353 folders)
-FILES_PER_DIR = [(0, 1), (0.3, 1), (0.3, 2), (0.6, 2), (0.6, 3), (0.7, 4), (0.8, 6), (0.9, 10), (0.95, 16),
-                 (0.98, 29), (0.99, 45), (0.995, 57), (0.999, 174), (1, 568)]
+FILES_PER_DIR = [
+    (0, 1),
+    (0.3, 1),
+    (0.3, 2),
+    (0.6, 2),
+    (0.6, 3),
+    (0.7, 4),
+    (0.8, 6),
+    (0.9, 10),
+    (0.95, 16),
+    (0.98, 29),
+    (0.99, 45),
+    (0.995, 57),
+    (0.999, 174),
+    (1, 568),
+]
 # Of the Go files outside tests: zz_generated.* 486, *.pb.go 159 of 12,886.
 GENERATED_SHARE = 0.038
 PB_SHARE = 0.012
@@ -108,36 +192,308 @@ LANDMARKS = [
     BIG_FILE,
 ]
 
-WORDS = """
-access admission affinity agent aggregator alloc annotations api apis apply apps attach audit auth
-authn authz autoscaling backoff batch binding bootstrap bucket builder cache cacher capacity cert
-certificates checkpoint chunk cidr claim cleanup client clientset cloud cluster cm codec compat
-component condition config configmap conformance conntrack container controller conversion coordination
-core cpu cpumanager crd cri cron cronjob csi daemon daemonset debug decoder default defaults delete
-deployment describe desired device devicemanager diff discovery disk dispatcher dns doc dockershim
-drain driver dryrun dynamic e2e editor election encoder endpoint endpoints endpointslice ephemeral
-errors etcd etcd3 event events eviction exec expand extender fake features feature fields filter filters
-finalizer flag flags flexvolume framework gc generic get getter handler handlers health helper helpers
-hook hostport http image images import informer informers ingress init install interface internal
-ipam iptables ipvs job json key kubeadm kubectl kubelet kuberuntime label labels lease lifecycle limit
-limits list lister listers lock log logs manager manifest meta metrics mount namespace net network
-networking node nodeipam nodelifecycle noderesources object openapi options patch plugin plugins
-pleg pod pods policy port portforward preemption printer printers priority probe prober profile
-proxy queue quota rbac readiness reconciler record reflector registry replica replicaset resource
-resources rest restmapper retry rollout route runtime scale scheduler scheme secret selector serializer
-server service serviceaccount session sets signal sort spec stats status storage store strategy
-stream subresource sync taint term testing timeout token tools topology trace transport ttl types
-update upgrade util utils validation version volume volumebinding wait watch webhook winkernel worker
-""".split()
-GO_FILE_FORMS = ["{a}.go", "{a}.go", "{a}_{b}.go", "{a}_{b}.go", "{a}_{b}_{c}.go", "types.go", "doc.go",
-                 "register.go", "helpers.go", "{a}_linux.go", "{a}_windows.go", "{a}_others.go", "fake_{a}.go",
-                 "{a}_{b}_linux.go", "interface.go", "{a}er.go", "{a}s.go"]
-GO_KEYWORDS = {"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-               "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
-               "struct", "switch", "type", "var"}
+WORDS = [
+    "access",
+    "admission",
+    "affinity",
+    "agent",
+    "aggregator",
+    "alloc",
+    "annotations",
+    "api",
+    "apis",
+    "apply",
+    "apps",
+    "attach",
+    "audit",
+    "auth",
+    "authn",
+    "authz",
+    "autoscaling",
+    "backoff",
+    "batch",
+    "binding",
+    "bootstrap",
+    "bucket",
+    "builder",
+    "cache",
+    "cacher",
+    "capacity",
+    "cert",
+    "certificates",
+    "checkpoint",
+    "chunk",
+    "cidr",
+    "claim",
+    "cleanup",
+    "client",
+    "clientset",
+    "cloud",
+    "cluster",
+    "cm",
+    "codec",
+    "compat",
+    "component",
+    "condition",
+    "config",
+    "configmap",
+    "conformance",
+    "conntrack",
+    "container",
+    "controller",
+    "conversion",
+    "coordination",
+    "core",
+    "cpu",
+    "cpumanager",
+    "crd",
+    "cri",
+    "cron",
+    "cronjob",
+    "csi",
+    "daemon",
+    "daemonset",
+    "debug",
+    "decoder",
+    "default",
+    "defaults",
+    "delete",
+    "deployment",
+    "describe",
+    "desired",
+    "device",
+    "devicemanager",
+    "diff",
+    "discovery",
+    "disk",
+    "dispatcher",
+    "dns",
+    "doc",
+    "dockershim",
+    "drain",
+    "driver",
+    "dryrun",
+    "dynamic",
+    "e2e",
+    "editor",
+    "election",
+    "encoder",
+    "endpoint",
+    "endpoints",
+    "endpointslice",
+    "ephemeral",
+    "errors",
+    "etcd",
+    "etcd3",
+    "event",
+    "events",
+    "eviction",
+    "exec",
+    "expand",
+    "extender",
+    "fake",
+    "features",
+    "feature",
+    "fields",
+    "filter",
+    "filters",
+    "finalizer",
+    "flag",
+    "flags",
+    "flexvolume",
+    "framework",
+    "gc",
+    "generic",
+    "get",
+    "getter",
+    "handler",
+    "handlers",
+    "health",
+    "helper",
+    "helpers",
+    "hook",
+    "hostport",
+    "http",
+    "image",
+    "images",
+    "import",
+    "informer",
+    "informers",
+    "ingress",
+    "init",
+    "install",
+    "interface",
+    "internal",
+    "ipam",
+    "iptables",
+    "ipvs",
+    "job",
+    "json",
+    "key",
+    "kubeadm",
+    "kubectl",
+    "kubelet",
+    "kuberuntime",
+    "label",
+    "labels",
+    "lease",
+    "lifecycle",
+    "limit",
+    "limits",
+    "list",
+    "lister",
+    "listers",
+    "lock",
+    "log",
+    "logs",
+    "manager",
+    "manifest",
+    "meta",
+    "metrics",
+    "mount",
+    "namespace",
+    "net",
+    "network",
+    "networking",
+    "node",
+    "nodeipam",
+    "nodelifecycle",
+    "noderesources",
+    "object",
+    "openapi",
+    "options",
+    "patch",
+    "plugin",
+    "plugins",
+    "pleg",
+    "pod",
+    "pods",
+    "policy",
+    "port",
+    "portforward",
+    "preemption",
+    "printer",
+    "printers",
+    "priority",
+    "probe",
+    "prober",
+    "profile",
+    "proxy",
+    "queue",
+    "quota",
+    "rbac",
+    "readiness",
+    "reconciler",
+    "record",
+    "reflector",
+    "registry",
+    "replica",
+    "replicaset",
+    "resource",
+    "resources",
+    "rest",
+    "restmapper",
+    "retry",
+    "rollout",
+    "route",
+    "runtime",
+    "scale",
+    "scheduler",
+    "scheme",
+    "secret",
+    "selector",
+    "serializer",
+    "server",
+    "service",
+    "serviceaccount",
+    "session",
+    "sets",
+    "signal",
+    "sort",
+    "spec",
+    "stats",
+    "status",
+    "storage",
+    "store",
+    "strategy",
+    "stream",
+    "subresource",
+    "sync",
+    "taint",
+    "term",
+    "testing",
+    "timeout",
+    "token",
+    "tools",
+    "topology",
+    "trace",
+    "transport",
+    "ttl",
+    "types",
+    "update",
+    "upgrade",
+    "util",
+    "utils",
+    "validation",
+    "version",
+    "volume",
+    "volumebinding",
+    "wait",
+    "watch",
+    "webhook",
+    "winkernel",
+    "worker",
+]
+GO_FILE_FORMS = [
+    "{a}.go",
+    "{a}.go",
+    "{a}_{b}.go",
+    "{a}_{b}.go",
+    "{a}_{b}_{c}.go",
+    "types.go",
+    "doc.go",
+    "register.go",
+    "helpers.go",
+    "{a}_linux.go",
+    "{a}_windows.go",
+    "{a}_others.go",
+    "fake_{a}.go",
+    "{a}_{b}_linux.go",
+    "interface.go",
+    "{a}er.go",
+    "{a}s.go",
+]
+GO_KEYWORDS = {
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+}
 
 
 # ---- sampling -----------------------------------------------------------------------------------
+
 
 def _quantile(table: list[tuple[float, float]], u: float, *, log: bool = True) -> float:
     qs = [q for q, _ in table]
@@ -174,6 +530,7 @@ def _apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
 
 
 # ---- the layout -----------------------------------------------------------------------------------
+
 
 @dataclass
 class FileSpec:
@@ -315,7 +672,10 @@ def layout(*, files: int = 23000, go_files: int = 15000, seed: int = 1, big_file
         go_shares[area] += take
         short -= take
 
-    landmarks = {path: ("big" if path == BIG_FILE and big_file else "test" if path.endswith("_test.go") else "go" if path.endswith(".go") else "other") for path in LANDMARKS}
+    landmarks = {
+        path: ("big" if path == BIG_FILE and big_file else "test" if path.endswith("_test.go") else "go" if path.endswith(".go") else "other")
+        for path in LANDMARKS
+    }
     # Room for the landmarks in their areas (small trees), taken from the biggest area.
     for area in AREAS:
         mine = [p for p in landmarks if _area_of(p) == area]
@@ -328,7 +688,7 @@ def layout(*, files: int = 23000, go_files: int = 15000, seed: int = 1, big_file
             go_shares[area] += need_go
             go_shares["staging"] -= need_go
     specs: list[FileSpec] = []
-    for area, (real_files, real_go, real_tests, _dirs, depths, mix) in AREAS.items():
+    for area, (_real_files, real_go, real_tests, _dirs, depths, mix) in AREAS.items():
         n_files = file_shares[area]
         if n_files == 0:
             continue
@@ -404,6 +764,7 @@ def layout(*, files: int = 23000, go_files: int = 15000, seed: int = 1, big_file
 
 # ---- content --------------------------------------------------------------------------------------
 
+
 def _ident(word: str, export: bool) -> str:
     name = "".join(part.capitalize() for part in word.replace("-", "_").split("_"))
     return name if export else name[:1].lower() + name[1:]
@@ -419,11 +780,11 @@ def _package(path: str) -> str:
 
 _GO_BLOCKS = [
     "// {T} holds the {a} state of one {b}.\ntype {T} struct {{\n\t{F} string\n\t{G} int64\n\t{h} map[string]*{U}\n\tmu sync.Mutex\n}}\n\n",
-    "// New{T} returns a {a} {b} ready to use.\nfunc New{T}({x} string, {y} int) (*{T}, error) {{\n\tif {x} == \"\" {{\n\t\treturn nil, fmt.Errorf(\"{a}: empty {b} name\")\n\t}}\n\treturn &{T}{{{F}: {x}, {G}: int64({y})}}, nil\n}}\n\n",
-    "func ({r} *{T}) {M}(ctx context.Context, items []string) error {{\n\t{r}.mu.Lock()\n\tdefer {r}.mu.Unlock()\n\tfor i, item := range items {{\n\t\tif err := ctx.Err(); err != nil {{\n\t\t\treturn err\n\t\t}}\n\t\tif strings.HasPrefix(item, \"{a}\") {{\n\t\t\t{r}.{G} += int64(i)\n\t\t\tcontinue\n\t\t}}\n\t\t{r}.{h}[item] = &{U}{{}}\n\t}}\n\treturn nil\n}}\n\n",
-    "func ({r} *{T}) {N}() string {{\n\tswitch {{\n\tcase {r}.{G} > {n}:\n\t\treturn \"{a}\"\n\tcase {r}.{G} < 0:\n\t\treturn \"{b}\"\n\tdefault:\n\t\treturn fmt.Sprintf(\"%s/%d\", {r}.{F}, {r}.{G})\n\t}}\n}}\n\n",
-    "const (\n\t// {C}{T} is the default {a} for a {b}.\n\t{C}{T} = \"{a}-{b}\"\n\t// max{T}{N} bounds the {b} queue.\n\tmax{T}{N} = {n}\n)\n\n",
-    "// {U} is one {b} seen by the {a} {c}.\ntype {U} struct {{\n\tName      string `json:\"name\"`\n\tNamespace string `json:\"namespace,omitempty\"`\n\t{F}       []string `json:\"{x},omitempty\"`\n}}\n\n",
+    '// New{T} returns a {a} {b} ready to use.\nfunc New{T}({x} string, {y} int) (*{T}, error) {{\n\tif {x} == "" {{\n\t\treturn nil, fmt.Errorf("{a}: empty {b} name")\n\t}}\n\treturn &{T}{{{F}: {x}, {G}: int64({y})}}, nil\n}}\n\n',
+    'func ({r} *{T}) {M}(ctx context.Context, items []string) error {{\n\t{r}.mu.Lock()\n\tdefer {r}.mu.Unlock()\n\tfor i, item := range items {{\n\t\tif err := ctx.Err(); err != nil {{\n\t\t\treturn err\n\t\t}}\n\t\tif strings.HasPrefix(item, "{a}") {{\n\t\t\t{r}.{G} += int64(i)\n\t\t\tcontinue\n\t\t}}\n\t\t{r}.{h}[item] = &{U}{{}}\n\t}}\n\treturn nil\n}}\n\n',
+    'func ({r} *{T}) {N}() string {{\n\tswitch {{\n\tcase {r}.{G} > {n}:\n\t\treturn "{a}"\n\tcase {r}.{G} < 0:\n\t\treturn "{b}"\n\tdefault:\n\t\treturn fmt.Sprintf("%s/%d", {r}.{F}, {r}.{G})\n\t}}\n}}\n\n',
+    'const (\n\t// {C}{T} is the default {a} for a {b}.\n\t{C}{T} = "{a}-{b}"\n\t// max{T}{N} bounds the {b} queue.\n\tmax{T}{N} = {n}\n)\n\n',
+    '// {U} is one {b} seen by the {a} {c}.\ntype {U} struct {{\n\tName      string `json:"name"`\n\tNamespace string `json:"namespace,omitempty"`\n\t{F}       []string `json:"{x},omitempty"`\n}}\n\n',
     "func {x}{N}({y} []*{U}) map[string]int {{\n\tout := make(map[string]int, len({y}))\n\tfor _, v := range {y} {{\n\t\tif v == nil {{\n\t\t\tcontinue\n\t\t}}\n\t\tout[v.Name]++\n\t}}\n\treturn out\n}}\n\n",
 ]
 
@@ -444,13 +805,24 @@ def go_source(rng: random.Random, path: str, size: int, *, test: bool = False) -
         a, b, c = choice(WORDS), choice(WORDS), choice(WORDS)
         tname = _ident(a, True) + _ident(b, True)
         if test:
-            text = f"func Test{tname}{rng.randrange(1000)}(t *testing.T) {{\n\tif got := {_ident(a, False)}{rng.randrange(1000)}; got == nil {{\n\t\tt.Fatalf(\"{a}: got %v\", got)\n\t}}\n}}\n\n"
+            text = f'func Test{tname}{rng.randrange(1000)}(t *testing.T) {{\n\tif got := {_ident(a, False)}{rng.randrange(1000)}; got == nil {{\n\t\tt.Fatalf("{a}: got %v", got)\n\t}}\n}}\n\n'
         else:
             text = choice(blocks).format(
-                T=tname, U=_ident(c, True) + "Info", F=_ident(a, True), G=_ident(b, True) + "Count",
-                h=_ident(c, False) + "s", r=a[0], M="Sync" + _ident(c, True), N=_ident(c, True),
-                C="Default", x=_ident(b, False) + "Name", y=_ident(c, False) + "Items", n=rng.randrange(2, 5000),
-                a=a, b=b, c=c,
+                T=tname,
+                U=_ident(c, True) + "Info",
+                F=_ident(a, True),
+                G=_ident(b, True) + "Count",
+                h=_ident(c, False) + "s",
+                r=a[0],
+                M="Sync" + _ident(c, True),
+                N=_ident(c, True),
+                C="Default",
+                x=_ident(b, False) + "Name",
+                y=_ident(c, False) + "Items",
+                n=rng.randrange(2, 5000),
+                a=a,
+                b=b,
+                c=c,
             )
         out.append(text)
         total += len(text)
@@ -459,25 +831,63 @@ def go_source(rng: random.Random, path: str, size: int, *, test: bool = False) -
 
 def big_go_source(lines: int = BIG_FILE_LINES) -> str:
     """A generated-protobuf-style Go file of exactly `lines` lines."""
-    out = ["// Code generated by a synthetic protobuf generator. DO NOT EDIT.\n", "// source: generated.proto\n", "\n",
-           "package v1\n", "\n", 'import (\n\tfmt "fmt"\n\tio "io"\n\tmath "math"\n)\n', "\n"]
+    out = [
+        "// Code generated by a synthetic protobuf generator. DO NOT EDIT.\n",
+        "// source: generated.proto\n",
+        "\n",
+        "package v1\n",
+        "\n",
+        'import (\n\tfmt "fmt"\n\tio "io"\n\tmath "math"\n)\n',
+        "\n",
+    ]
     count = sum(s.count("\n") for s in out)
     n = 0
     while count < lines:
         words = WORDS[n % len(WORDS)], WORDS[(n * 7) % len(WORDS)]
         name = _ident(words[0], True) + _ident(words[1], True) + str(n)
         fields = 2 + n % 5
-        block = [f"func (m *{name}) Marshal() (dAtA []byte, err error) {{\n", "\tsize := m.Size()\n", "\tdAtA = make([]byte, size)\n",
-                 "\tn, err := m.MarshalToSizedBuffer(dAtA[:size])\n", "\tif err != nil {\n", "\t\treturn nil, err\n", "\t}\n",
-                 "\treturn dAtA[:n], nil\n", "}\n", "\n", f"func (m *{name}) MarshalToSizedBuffer(dAtA []byte) (int, error) {{\n",
-                 "\ti := len(dAtA)\n"]
+        block = [
+            f"func (m *{name}) Marshal() (dAtA []byte, err error) {{\n",
+            "\tsize := m.Size()\n",
+            "\tdAtA = make([]byte, size)\n",
+            "\tn, err := m.MarshalToSizedBuffer(dAtA[:size])\n",
+            "\tif err != nil {\n",
+            "\t\treturn nil, err\n",
+            "\t}\n",
+            "\treturn dAtA[:n], nil\n",
+            "}\n",
+            "\n",
+            f"func (m *{name}) MarshalToSizedBuffer(dAtA []byte) (int, error) {{\n",
+            "\ti := len(dAtA)\n",
+        ]
         for k in range(fields):
-            block += [f"\ti -= len(m.Field{k})\n", f"\tcopy(dAtA[i:], m.Field{k})\n", f"\ti = encodeVarintGenerated(dAtA, i, uint64(len(m.Field{k})))\n",
-                      "\ti--\n", f"\tdAtA[i] = 0x{(k + 1) * 8 + 2:x}\n"]
-        block += ["\treturn len(dAtA) - i, nil\n", "}\n", "\n", f"func (m *{name}) Unmarshal(dAtA []byte) error {{\n", "\tl := len(dAtA)\n",
-                  "\tiNdEx := 0\n", "\tfor iNdEx < l {\n", "\t\tif iNdEx >= l {\n", "\t\t\treturn io.ErrUnexpectedEOF\n", "\t\t}\n",
-                  "\t\tiNdEx++\n", "\t}\n", "\tif iNdEx > l {\n", f"\t\treturn fmt.Errorf(\"{name}: %v\", math.MaxInt32)\n", "\t}\n",
-                  "\treturn nil\n", "}\n", "\n"]
+            block += [
+                f"\ti -= len(m.Field{k})\n",
+                f"\tcopy(dAtA[i:], m.Field{k})\n",
+                f"\ti = encodeVarintGenerated(dAtA, i, uint64(len(m.Field{k})))\n",
+                "\ti--\n",
+                f"\tdAtA[i] = 0x{(k + 1) * 8 + 2:x}\n",
+            ]
+        block += [
+            "\treturn len(dAtA) - i, nil\n",
+            "}\n",
+            "\n",
+            f"func (m *{name}) Unmarshal(dAtA []byte) error {{\n",
+            "\tl := len(dAtA)\n",
+            "\tiNdEx := 0\n",
+            "\tfor iNdEx < l {\n",
+            "\t\tif iNdEx >= l {\n",
+            "\t\t\treturn io.ErrUnexpectedEOF\n",
+            "\t\t}\n",
+            "\t\tiNdEx++\n",
+            "\t}\n",
+            "\tif iNdEx > l {\n",
+            f'\t\treturn fmt.Errorf("{name}: %v", math.MaxInt32)\n',
+            "\t}\n",
+            "\treturn nil\n",
+            "}\n",
+            "\n",
+        ]
         if count + len(block) > lines:
             break
         out += block
@@ -529,11 +939,33 @@ def _write_tree(dest: Path, specs: list[FileSpec], seed: int) -> None:
 
 
 def _git(dest: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2021-08-04T00:00:00Z", "GIT_COMMITTER_DATE": "2021-08-04T00:00:00Z",
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    subprocess.run(["git", "-c", "user.name=k8sread bench", "-c", "user.email=bench@k8sread.invalid",
-                    "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", "-c", "core.looseCompression=1", *args],
-                   cwd=dest, env=env, check=True, stdout=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2021-08-04T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2021-08-04T00:00:00Z",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=k8sread bench",
+            "-c",
+            "user.email=bench@k8sread.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.autocrlf=false",
+            "-c",
+            "core.looseCompression=1",
+            *args,
+        ],
+        cwd=dest,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def build(dest: Path, *, files: int = 23000, go_files: int = 15000, seed: int = 1, git: bool = True, big_file: bool = True) -> Path:
@@ -573,8 +1005,7 @@ def cached_tree(*, files: int = 23000, go_files: int = 15000, seed: int = 1, git
     return final
 
 
-def generate(dest: Path, *, files: int = 23000, go_files: int = 15000, seed: int = 1, git: bool = True,
-             big_file: bool = True, cache: bool = True) -> Path:
+def generate(dest: Path, *, files: int = 23000, go_files: int = 15000, seed: int = 1, git: bool = True, big_file: bool = True, cache: bool = True) -> Path:
     """Write the synthetic tree to `dest` and return it. With `cache`, it is built once under
     bench/.cache/ and copied from there."""
     dest = Path(dest)
@@ -590,6 +1021,7 @@ def generate(dest: Path, *, files: int = 23000, go_files: int = 15000, seed: int
 
 
 # ---- shape report ---------------------------------------------------------------------------------
+
 
 def shape(paths: list[str]) -> dict:
     """The measured numbers of a file list, to compare a generated tree with the real one."""
@@ -622,8 +1054,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="write directly, bypassing bench/.cache/")
     args = parser.parse_args(argv)
     try:
-        dest = generate(args.dest, files=args.files, go_files=args.go_files, seed=args.seed, git=not args.no_git,
-                        big_file=not args.no_big_file, cache=not args.no_cache)
+        dest = generate(
+            args.dest, files=args.files, go_files=args.go_files, seed=args.seed, git=not args.no_git, big_file=not args.no_big_file, cache=not args.no_cache
+        )
     except (FileExistsError, ValueError) as error:
         parser.exit(2, f"gen_tree: error: {error}\n")
     paths = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts)

@@ -9,11 +9,12 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -48,8 +49,7 @@ def elapsed_ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def summarize(name: str, values: list[float], *, target_ms: float | None = None, peer: dict | None = None,
-              notes: str = "", extra: dict | None = None) -> dict:
+def summarize(name: str, values: list[float], *, target_ms: float | None = None, peer: dict | None = None, notes: str = "", extra: dict | None = None) -> dict:
     """One row of a results file (the format is in bench/README.md)."""
     row = {
         "benchmark": name,
@@ -104,7 +104,7 @@ def load_average() -> list[float] | None:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def read_result_file(path: Path) -> tuple[list[dict], dict]:

@@ -33,6 +33,7 @@ HOW_TO_RUN = "`/tmp/v/bin/python bench/run.py` (all, 5 runs each) or `bench/run.
 
 # ---- discovery ----------------------------------------------------------------------------------
 
+
 def discover(bench_dir: Path = BENCH_DIR) -> list[tuple[str, list[Benchmark]]]:
     """(module name, its benchmarks) for every bench_*.py declaring BENCHMARKS.
 
@@ -54,6 +55,7 @@ def topic(module_name: str) -> str:
 
 # ---- measuring ----------------------------------------------------------------------------------
 
+
 def _child(module_name: str, name: str) -> int:
     module = importlib.import_module(module_name)
     bench = next(b for b in module.BENCHMARKS if b.name == name)
@@ -66,7 +68,11 @@ def _run_fresh(module_name: str, bench: Benchmark, context) -> harness.Measureme
     env = {**os.environ, **bench.env}
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", module_name, bench.name],
-        input=json.dumps(context), capture_output=True, text=True, env=env, timeout=900,
+        input=json.dumps(context),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{bench.name}: child failed\n{done.stderr[-3000:]}")
@@ -76,7 +82,7 @@ def _run_fresh(module_name: str, bench: Benchmark, context) -> harness.Measureme
 def _per_metric(measurements: list[harness.Measurement]) -> dict[str, list[float]]:
     metrics: dict[str, list[float]] = {}
     for m in measurements:
-        for key, value in (m.items() if isinstance(m, dict) else [("", m)]):
+        for key, value in m.items() if isinstance(m, dict) else [("", m)]:
             metrics.setdefault(key, []).append(float(value))
     return metrics
 
@@ -117,6 +123,7 @@ def measure(module_name: str, bench: Benchmark, runs: int, log=print) -> list[di
 
 
 # ---- the table and RESULTS.md -------------------------------------------------------------------
+
 
 def fmt_ms(value) -> str:
     if value is None:
@@ -221,8 +228,7 @@ def render_results(results_dir: Path, *, machine: dict | None = None, date: str 
         "",
         "## Figures",
         "",
-        "Medians over the runs (each benchmark says whether a run is a fresh process); "
-        "pass = median within target.",
+        "Medians over the runs (each benchmark says whether a run is a fresh process); pass = median within target.",
         "",
         table(all_rows) if all_rows else "(no results yet)",
         "",
@@ -235,7 +241,14 @@ def render_results(results_dir: Path, *, machine: dict | None = None, date: str 
     out += ["Sources:", "", *sources, ""]
     for name, report in reports:
         title = report.get("title") or name
-        out += [f"## {title}", "", f"From `bench/results/{name}`" + (f" ({report['machine'].get('date', '')})" if isinstance(report.get("machine"), dict) and report["machine"].get("date") else "") + ".", ""]
+        out += [
+            f"## {title}",
+            "",
+            f"From `bench/results/{name}`"
+            + (f" ({report['machine'].get('date', '')})" if isinstance(report.get("machine"), dict) and report["machine"].get("date") else "")
+            + ".",
+            "",
+        ]
         if report.get("summary"):
             out += [str(report["summary"]), ""]
         out += [str(report["table_markdown"]), ""]
@@ -277,9 +290,12 @@ def _selects(only: str, module_name: str, bench: Benchmark) -> bool:
 
 # ---- main ---------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the k8sread benchmarks and rewrite bench/RESULTS.md.")
-    parser.add_argument("--only", action="append", metavar="NAME", help="a topic (tree, pack, finder: bench_<topic>.py), or text in benchmark names (repeatable)")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="a topic (tree, pack, finder: bench_<topic>.py), or text in benchmark names (repeatable)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="measured runs per benchmark (default 5)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--no-write", action="store_true", help="print the table only")

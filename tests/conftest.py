@@ -53,7 +53,14 @@ def reader_tree(tmp_path) -> Path:
     def note(path, note_id, needle, length, zh, en):
         text = (root / path).read_text()
         start = _line(text, needle)
-        made = Note(id=note_id, start=start, end=start + length - 1, title={"zh": zh, "en": en}, body={"zh": f"{zh}的正文。", "en": f"Body of {en}."}, author="guide-author")
+        made = Note(
+            id=note_id,
+            start=start,
+            end=start + length - 1,
+            title={"zh": zh, "en": en},
+            body={"zh": f"{zh}的正文。", "en": f"Body of {en}."},
+            author="guide-author",
+        )
         return anchored(made, text.split("\n"), is_go=True)
 
     writable = Pack.open(guide.root)  # same folder, writable handle, only to seed the files
@@ -61,5 +68,3 @@ def reader_tree(tmp_path) -> Path:
     writable.save_notes("pkg/apply/apply.go", [note("pkg/apply/apply.go", "g-run", "func (o *ApplyOptions) Run", 7, "运行", "Run it")])
     writable.save_notes("pkg/store/store.go", [note("pkg/store/store.go", "g-create", "func (s *Store) Create", 7, "创建", "Create")])
     return root
-
-

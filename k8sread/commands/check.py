@@ -171,7 +171,15 @@ def _fixes(placements: list[Placement], lines: list[str], symbols, *, accept_cha
         if placed.status == EXACT:
             # Same lines, same code: the anchor may be in an older form, its commit stays.
             old_commit = note.anchor.get("commit")
-            fresh = reanchored(note.anchor, lines, placed.start, placed.end, symbols, commit=old_commit if isinstance(old_commit, str) else None, store_text=keep_text or "text" in note.anchor)
+            fresh = reanchored(
+                note.anchor,
+                lines,
+                placed.start,
+                placed.end,
+                symbols,
+                commit=old_commit if isinstance(old_commit, str) else None,
+                store_text=keep_text or "text" in note.anchor,
+            )
         else:
             fresh = reanchored(note.anchor, lines, placed.start, placed.end, symbols, commit=record_commit(placed.pack, commit), store_text=keep_text)
         ours = {key: value for key, value in note.anchor.items() if key in ANCHOR_KEYS}
@@ -346,7 +354,9 @@ def run(args: argparse.Namespace) -> int:
         comments = f" ({summary['comments']} of them line comments)" if summary["comments"] else ""
         line = (
             f"{summary['notes']} notes{comments} in {summary['files']} files, {summary['packs']} pack(s): "
-            f"{summary['exact']} exact, {summary['moved']} moved, " + (f"{summary['changed']} changed, " if summary["changed"] else "") + f"{summary['orphaned']} orphaned"
+            f"{summary['exact']} exact, {summary['moved']} moved, "
+            + (f"{summary['changed']} changed, " if summary["changed"] else "")
+            + f"{summary['orphaned']} orphaned"
         )
         if summary["unanchored"]:
             line += f", {summary['unanchored']} unanchored"
@@ -354,6 +364,8 @@ def run(args: argparse.Namespace) -> int:
         if args.fix:
             line += f"; fixed {summary['fixed']} note(s)"
         if summary["changed"] and not args.accept_changed:
-            print(f"{summary['changed']} changed note(s): read each (`D` in the reader shows what changed), then `k8sread check --fix --accept-changed` re-pins them")
+            print(
+                f"{summary['changed']} changed note(s): read each (`D` in the reader shows what changed), then `k8sread check --fix --accept-changed` re-pins them"
+            )
         print(line)
     return 1 if failed else 0

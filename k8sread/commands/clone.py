@@ -33,7 +33,9 @@ HELP = "fetch the Kubernetes source with git (partial clone) and open it from no
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=DEFAULT_CLONE_DIR, metavar="DIR", help=f"where to put it; must not exist or be empty (default: ./{DEFAULT_CLONE_DIR})")
+    parser.add_argument(
+        "dir", nargs="?", default=DEFAULT_CLONE_DIR, metavar="DIR", help=f"where to put it; must not exist or be empty (default: ./{DEFAULT_CLONE_DIR})"
+    )
     parser.add_argument("--url", default=KUBERNETES_URL, help="repository to clone (default: %(default)s)")
     parser.add_argument("--commit", default=SERIES_COMMIT, metavar="REV", help="commit (or tag) to check out (default: the series' commit, %(default).12s)")
 
@@ -117,7 +119,11 @@ def _clone(url: str, rev: str, tmp: Path) -> str:
         # fetches missing objects itself); what is left is a ref the clone did not bring,
         # such as refs/pull/N/head: ask for it by name.
         print(f"Fetching {rev}...", file=sys.stderr)
-        _stream_git(["-C", str(tmp), "fetch", "--filter=blob:none", "--progress", "--end-of-options", "origin", rev], what=f"fetching {rev} from {url}", failure=f"commit {rev} is not in {url}")
+        _stream_git(
+            ["-C", str(tmp), "fetch", "--filter=blob:none", "--progress", "--end-of-options", "origin", rev],
+            what=f"fetching {rev} from {url}",
+            failure=f"commit {rev} is not in {url}",
+        )
         commit = _find_commit(tmp, "FETCH_HEAD")
         if commit is None:
             raise K8sreadError(f"commit {rev} is not in {url}")

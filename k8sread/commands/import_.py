@@ -67,7 +67,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     tour.add_argument("--pack", metavar="DIR|NAME", help="pack to write to (default: where new notes go)")
     tour.add_argument("--lang", help="store titles and bodies under this language (e.g. en)")
     tour.add_argument("--author", help="author of the notes (default: your user name)")
-    article = kinds.add_parser("markdown", help="a Markdown article pasting Go code from the tree", description=MARKDOWN_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    article = kinds.add_parser(
+        "markdown", help="a Markdown article pasting Go code from the tree", description=MARKDOWN_DOC, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     article.add_argument("article", metavar="ARTICLE", help="a Markdown file, or an http(s) URL of one")
     add_repo_argument(article)
     article.add_argument("--pack", metavar="DIR|NAME", help="pack to write to (default: where new notes go)")
@@ -139,4 +141,3 @@ def _run_markdown(args: argparse.Namespace) -> int:
     print(f"{report.summary()} {where}")
     print(f"k8sread: matched against {report.files_indexed} Go files of {tree.root} in {time.monotonic() - started:.1f}s", file=sys.stderr)
     return 1 if report.failed else 0
-

@@ -125,4 +125,3 @@ def run(args: argparse.Namespace) -> int:
     pack.upsert(path, note)
     print(f"added {note.id} on {path}:{start}-{end} to {pack.root / (path + '.toml')}")
     return 0
-

@@ -248,7 +248,9 @@ def fetch(url: str, *, progress: Callable[[str], None] | None = None) -> tuple[s
         text = data.decode("utf-8", errors="replace")
     head = text.lstrip()[:200].lower()
     if kind == "text/html" or head.startswith(("<!doctype html", "<html")):
-        raise K8sreadError(f"{url} is a web page (HTML), not Markdown; give the address of the article's Markdown source (on GitHub, the Raw button: raw.githubusercontent.com/...)")
+        raise K8sreadError(
+            f"{url} is a web page (HTML), not Markdown; give the address of the article's Markdown source (on GitHub, the Raw button: raw.githubusercontent.com/...)"
+        )
     return text, final
 
 
@@ -568,7 +570,12 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
     for match in matches:
         slots = match.slots if match else []
         # Found only because the article names the file (its lines are everywhere): say so.
-        decided.append([(slot.best, "the article names its file" if slot.best.named and not slot.best.rarest <= RARE else "") if not slot.ambiguous else (None, "") for slot in slots])
+        decided.append(
+            [
+                (slot.best, "the article names its file" if slot.best.named and not slot.best.rarest <= RARE else "") if not slot.ambiguous else (None, "")
+                for slot in slots
+            ]
+        )
     for _ in range(4):
         changed = False
         for number, match in enumerate(matches):
@@ -593,7 +600,11 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
         if match is None or permalink is None or len(parts) < 2 or any(p is None for p in parts):
             continue
         found = [p for p in parts if p is not None]
-        if len({p.path for p in found}) == 1 and _path_score(found[0].path, [permalink[0]]) and (min(p.start for p in found), max(p.end for p in found)) == permalink[1:]:
+        if (
+            len({p.path for p in found}) == 1
+            and _path_score(found[0].path, [permalink[0]])
+            and (min(p.start for p in found), max(p.end for p in found)) == permalink[1:]
+        ):
             one = code_match.merged(found)
             match.slots = [Slot(one)]
             decided[number] = [(one, decided[number][0][1])]
@@ -620,7 +631,11 @@ def _resolve(matches: list[BlockMatch | None], contexts: list[Context], index: T
         if match is None or permalink is None or len(match.slots) != 1:
             continue
         chosen, why = decided[number][0]
-        if chosen is not None and _path_score(chosen.path, [permalink[0]]) == 0 and any(p.endswith("/" + permalink[0]) or p == permalink[0] for p in index.paths):
+        if (
+            chosen is not None
+            and _path_score(chosen.path, [permalink[0]]) == 0
+            and any(p.endswith("/" + permalink[0]) or p == permalink[0] for p in index.paths)
+        ):
             decided[number][0] = (None, f"the code matches {chosen.where()} but the link under the block names {permalink[0]}")
     return decided
 

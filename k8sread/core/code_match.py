@@ -718,7 +718,7 @@ def _snap_closing_brace(block: Block, view: FileView, pairs: list[Pair], region:
     last_code = next((i for i in range(len(entries) - 1, -1, -1) if entries[i].kind == CODE), None)
     if last_code is None or entries[last_code].key not in ("}", ")"):
         return pairs
-    if not any(e.kind == ELISION for e in entries[: last_code]):
+    if not any(e.kind == ELISION for e in entries[:last_code]):
         return pairs
     if not pairs or pairs[0].line > _first_code_line(view, region):
         return pairs
@@ -809,7 +809,9 @@ def candidates_for(block: Block, index: TreeIndex, named: tuple[int, ...] = ()) 
         for i, j in _points(block, view):
             by_region.setdefault(view.region(j)[0], []).append((i, j))
         for points in by_region.values():
-            if number not in named and not any(holders.get(block.entries[i].key, holders.get(block.entries[i].full, POSTINGS_CAP + 1)) <= RARE_FILES for i, _ in points):
+            if number not in named and not any(
+                holders.get(block.entries[i].key, holders.get(block.entries[i].full, POSTINGS_CAP + 1)) <= RARE_FILES for i, _ in points
+            ):
                 continue
             _, first, last = view.region(points[0][1])
             score, chain = _chain(block, view, points, skip_cost, elisions)

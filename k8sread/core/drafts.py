@@ -32,12 +32,12 @@ import secrets
 import time
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from k8sread.core.atomic import atomic_write_text, set_aside
 from k8sread.core import tomlfmt
+from k8sread.core.atomic import atomic_write_text, set_aside
 from k8sread.core.note import Note, new_id, note_from_table, note_to_table
 from k8sread.core.paths import state_dir
 
@@ -58,7 +58,7 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,21 @@ class Draft:
     def from_note(cls, *, tree_root: str, path: str, note: Note, pack: str, lang: str | None = None) -> Draft:
         title, body, tags = note.title_in(lang), note.body_in(lang), " ".join(note.tags)
         return cls(
-            tree_root=str(tree_root), path=path, start=note.start, end=note.end, note_id=note.id, pack=pack,
-            is_new=False, lang=lang, title=title, body=body, tags=tags,
-            initial_title=title, initial_body=body, initial_tags=tags, base=note_as_text(note),
+            tree_root=str(tree_root),
+            path=path,
+            start=note.start,
+            end=note.end,
+            note_id=note.id,
+            pack=pack,
+            is_new=False,
+            lang=lang,
+            title=title,
+            body=body,
+            tags=tags,
+            initial_title=title,
+            initial_body=body,
+            initial_tags=tags,
+            base=note_as_text(note),
         )
 
     @property
@@ -138,9 +150,7 @@ class Draft:
                 continue
             value = data[spec.name]
             expected = {"start": int, "end": int, "is_new": bool, "pid": int}.get(spec.name, str)
-            if spec.name == "lang" and value is None:
-                pass
-            elif spec.name == "pid" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            if (spec.name == "lang" and value is None) or (spec.name == "pid" and isinstance(value, int) and not isinstance(value, bool) and value >= 0):
                 pass
             elif not isinstance(value, expected) or (expected is int and isinstance(value, int) and (isinstance(value, bool) or value < 1)):
                 raise ValueError(f"{spec.name} has the wrong type")

@@ -76,7 +76,18 @@ LABELS = {
     },
 }
 
-_LANGUAGES = {".go": "go", ".sh": "bash", ".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".proto": "protobuf", ".md": "markdown", ".c": "c", ".s": "asm"}
+_LANGUAGES = {
+    ".go": "go",
+    ".sh": "bash",
+    ".py": "python",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".proto": "protobuf",
+    ".md": "markdown",
+    ".c": "c",
+    ".s": "asm",
+}
 
 
 def fence_language(path: str) -> str:
@@ -389,7 +400,11 @@ def _item(item: Item, doc: Document, level: str) -> list[str]:
     labels = LABELS_FOR(doc.lang)
     where = item.where
     out = [f'<a id="{anchor_id("note", where.note.id)}"></a>', "", f"{level} {_heading_title(item, doc)}", ""]
-    place = f"{markdown_code(where.path)} {labels['lines']} {where.start}–{where.end}" if not where.orphan else f"{markdown_code(where.path)} {labels['lines']} {where.note.start}–{where.note.end}"
+    place = (
+        f"{markdown_code(where.path)} {labels['lines']} {where.start}–{where.end}"
+        if not where.orphan
+        else f"{markdown_code(where.path)} {labels['lines']} {where.note.start}–{where.note.end}"
+    )
     if where.moved:
         place += f" ({labels['moved']} {where.note.start}–{where.note.end})"
     if where.changed:

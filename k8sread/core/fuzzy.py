@@ -214,7 +214,7 @@ def _best(bonuses: bytes, text: str, term: str, base_start: int, base: str) -> t
 
 
 class _Query:
-    __slots__ = ("raw", "terms", "exact", "matchers")
+    __slots__ = ("exact", "matchers", "raw", "terms")
 
     def __init__(self, raw: str):
         self.raw = raw

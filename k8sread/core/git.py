@@ -146,9 +146,7 @@ def file_at(folder: Path, commit: str, path: str, *, timeout: float = 30) -> byt
     if not commit or commit.startswith("-") or not path or path.startswith("-"):
         return None
     try:
-        done = subprocess.run(
-            ["git", "show", f"{commit}:./{path}"], cwd=folder, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
-        )
+        done = subprocess.run(["git", "show", f"{commit}:./{path}"], cwd=folder, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None

@@ -65,7 +65,7 @@ def scan_raw(data: bytes) -> list[RawDecl]:
         return last_line
 
     for match in _DECL.finditer(padded):
-        star, receiver, name, keyword, block, single = match.groups()
+        star, receiver, name, keyword, _block, single = match.groups()
         if name is not None:
             short = name.decode()
             if receiver:

@@ -43,6 +43,7 @@ _TOPLEVEL = re.compile(r"(?:func|type|var|const|import|package)\b")
 
 # ---- display: tabs, wide characters, control characters ---------------------------------------
 
+
 def _control_table() -> dict[int, str]:
     # One placeholder character per control character: columns computed on the raw line stay
     # valid for the displayed one. C0 -> the Unicode "control pictures" (ESC -> ␛).
@@ -179,6 +180,7 @@ def split_lines(text: str) -> list[str]:
 
 
 # ---- tree-sitter ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _go():

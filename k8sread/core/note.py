@@ -138,7 +138,7 @@ def validate(note: Note) -> None:
     if note.end < note.start:
         raise NoteError(f"lines [{note.start}, {note.end}] end before they start (note {note.id})")
     if note.kind is not None and not (isinstance(note.kind, str) and KIND_RE.match(note.kind)):
-        raise NoteError(f"kind {note.kind!r} must be a lowercase word such as \"comment\" (note {note.id})")
+        raise NoteError(f'kind {note.kind!r} must be a lowercase word such as "comment" (note {note.id})')
     # A line comment is its text: no title, but never empty.
     check_text("title", note.title, required=not note.is_comment)
     check_text("body", note.body, required=note.is_comment)

@@ -503,9 +503,7 @@ class Pack:
         if len(ids) != len(set(ids)):
             raise K8sreadError(f"duplicate note ids in {source_path}")
         if len(notes) > MAX_NOTES_PER_FILE:
-            raise NoteLimitError(
-                f"not saved: {path} would hold {len(notes)} notes, over the {MAX_NOTES_PER_FILE} a notes file may have; nothing was written"
-            )
+            raise NoteLimitError(f"not saved: {path} would hold {len(notes)} notes, over the {MAX_NOTES_PER_FILE} a notes file may have; nothing was written")
         if notes:
             data = render_notes_file(source_path, notes).encode("utf-8")
             if toml_tokens(data) > MAX_TOML_TOKENS:

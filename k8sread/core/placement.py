@@ -164,7 +164,9 @@ def symbols_of(text: str) -> Sequence[Symbol]:
     return found
 
 
-def place_file(path: str, items: Iterable[tuple[int, Pack | None, Note]], lines: Sequence[str] | None, *, missing: str = "file not in the tree") -> list[Placement]:
+def place_file(
+    path: str, items: Iterable[tuple[int, Pack | None, Note]], lines: Sequence[str] | None, *, missing: str = "file not in the tree"
+) -> list[Placement]:
     """Every note of one file, placed against its lines (None: the file cannot be read here,
     so every note is an orphan with `missing` as the reason). Sorted: placed by line, then
     orphans."""
@@ -213,10 +215,52 @@ def stores_text(pack: Pack | None) -> bool:
 # ---- declarations that moved to another file of their package ------------------------
 
 _GOOS = frozenset(
-    ["aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos"]
+    [
+        "aix",
+        "android",
+        "darwin",
+        "dragonfly",
+        "freebsd",
+        "hurd",
+        "illumos",
+        "ios",
+        "js",
+        "linux",
+        "nacl",
+        "netbsd",
+        "openbsd",
+        "plan9",
+        "solaris",
+        "wasip1",
+        "windows",
+        "zos",
+    ]
 )
 _GOARCH = frozenset(
-    ["386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm"]
+    [
+        "386",
+        "amd64",
+        "amd64p32",
+        "arm",
+        "armbe",
+        "arm64",
+        "arm64be",
+        "loong64",
+        "mips",
+        "mipsle",
+        "mips64",
+        "mips64le",
+        "ppc",
+        "ppc64",
+        "ppc64le",
+        "riscv",
+        "riscv64",
+        "s390",
+        "s390x",
+        "sparc",
+        "sparc64",
+        "wasm",
+    ]
 )
 
 
@@ -345,13 +389,26 @@ def relocated(placement: Placement, package: Package) -> Placement | None:
     if not resolution.placed or (resolution.status == CHANGED and note.is_comment):
         return None
     status = CHANGED if resolution.status == CHANGED else MOVED
-    return Placement(note, target, status, resolution.start, resolution.end, placement.pack, placement.pack_index, resolution.method, resolution.score, note_path=placement.path)
+    return Placement(
+        note,
+        target,
+        status,
+        resolution.start,
+        resolution.end,
+        placement.pack,
+        placement.pack_index,
+        resolution.method,
+        resolution.score,
+        note_path=placement.path,
+    )
 
 
 def moved_away(placement: Placement, to: Placement) -> Placement:
     """What the note's own file shows for a note now placed in another file: an orphan here
     that says where it went."""
-    return Placement.orphaned(placement.note, placement.path, f"its declaration is now in {to.path} (L{to.start}-{to.end})", placement.pack, placement.pack_index)
+    return Placement.orphaned(
+        placement.note, placement.path, f"its declaration is now in {to.path} (L{to.start}-{to.end})", placement.pack, placement.pack_index
+    )
 
 
 def incoming(path: str, items: Iterable[tuple[int, Pack | None, Note, str]], package: Package) -> list[Placement]:

@@ -256,7 +256,12 @@ class Reader:
         """Notes whose declaration moved between this file and another of its package: those
         that left are orphans here that say where they went; those that came are placed."""
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
-        siblings = [(index, pack, other) for index, pack in self.packs.active() for other in pack.files() if other != path and other.endswith(".go") and (other.rsplit("/", 1)[0] if "/" in other else "") == folder]
+        siblings = [
+            (index, pack, other)
+            for index, pack in self.packs.active()
+            for other in pack.files()
+            if other != path and other.endswith(".go") and (other.rsplit("/", 1)[0] if "/" in other else "") == folder
+        ]
         left = [p for p in placements if p.orphan and p.note.anchor.get("symbol")]
         if not siblings and not left:
             return placements
@@ -639,7 +644,7 @@ class Reader:
             old = placement.note
             body: Any = {**old.body, self.lang: text} if isinstance(old.body, dict) else text
             change = NoteChange.edit(old.with_changes(body=body, updated=now()), old)
-            pack = placement.pack
+            pack: Pack | None = placement.pack
         else:
             if not text:
                 return Update(ok=False)
@@ -650,6 +655,7 @@ class Reader:
 
             note = Note(id=new_id("c"), kind=COMMENT, start=line, end=line, title="", body=text, author=default_author(), created=now(), updated=now())
             change = NoteChange.add(anchored(note, self.lines, is_go=self.current_path.endswith(".go")))
+        assert pack is not None
         try:
             (outcome,) = pack.write(self.current_path, [change])
         except (K8sreadError, ValueError) as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import stat
 from dataclasses import dataclass
@@ -194,7 +195,7 @@ class SourceTree:
         if b"\0" in data[:BINARY_SNIFF]:
             return SourceText(relpath, "", size, binary=True, too_big_to_highlight=size > HIGHLIGHT_CAP)
         if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
+            data = data[len(codecs.BOM_UTF8) :]
         try:
             text, lossy = data.decode("utf-8"), False
         except UnicodeDecodeError:
@@ -214,7 +215,7 @@ def _has_entries(folder: Path) -> bool:
 
 def _has_duplicates(paths: list[str]) -> bool:
     # git lists a conflicted path once per stage; sorted, duplicates are neighbours.
-    return any(a == b for a, b in zip(paths, paths[1:]))
+    return any(a == b for a, b in itertools.pairwise(paths))
 
 
 def _walk(root: Path, skip: frozenset[str] = frozenset()) -> list[str]:

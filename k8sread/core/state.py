@@ -48,4 +48,3 @@ def update_state(**values: Any) -> dict[str, Any]:
                 data[key] = value
         atomic_write_text(state_path(), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return data
-

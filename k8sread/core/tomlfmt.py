@@ -31,7 +31,7 @@ def _scalar(value: Any, *, multiline: bool) -> str:
 
 def value(item: Any, *, multiline: bool = True) -> str:
     """One TOML value; lists and tables inline, long strings as multi-line strings."""
-    if isinstance(item, bool) or isinstance(item, (int, float, str, datetime, date, time)):
+    if isinstance(item, (bool, int, float, str, datetime, date, time)):
         if isinstance(item, datetime):
             item = item.replace(microsecond=0)
             offset = item.utcoffset()

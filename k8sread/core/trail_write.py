@@ -77,7 +77,9 @@ def add_to_trail(pack: Pack, addition: TrailAddition, *, key: str) -> Pack:
             trail = Trail.from_pack(Pack(pack.root, parse_meta(path, data), writable=True))
             prefix = [{"component": c.component, "title": c.title, "steps": list(c.steps)} for c in trail.chapters]
         if old_chapters:
-            old_texts = {step.removeprefix(TEXT_STEP) for c in old_chapters for step in c.get("steps", []) if isinstance(step, str) and step.startswith(TEXT_STEP)}
+            old_texts = {
+                step.removeprefix(TEXT_STEP) for c in old_chapters for step in c.get("steps", []) if isinstance(step, str) and step.startswith(TEXT_STEP)
+            }
             data["chapters"] = [c for c in data.get("chapters", []) if c not in old_chapters] + chapters
             data["texts"] = [t for t in data.get("texts", []) if not (isinstance(t, dict) and t.get("id") in old_texts)] + addition.texts
             if not data["texts"]:

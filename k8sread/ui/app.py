@@ -95,9 +95,7 @@ class ReaderApp(App[None]):
 
     # ---- messages --------------------------------------------------------------------
 
-    def notify(
-        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True
-    ) -> None:
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
         """Every message is shown as plain, inert text, whatever the caller asked: messages
         quote file names, pack paths, note fields and errors, which anyone can fill with
         escape sequences or '[' (a file named `[link=x:y].go` made the toast's markup parser

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
 from k8sread.core.keymap import KeyAction, Keymap
 
 
-def bindings_for(keymap: Keymap, scope: str) -> list[Binding]:
+def bindings_for(keymap: Keymap, scope: str) -> list[BindingType]:
     """Single-key bindings of one scope, each with its binding id; chords are the source
     view's (they need the second key)."""
     return [binding(action) for action in keymap.scope(scope) if action.single_keys()]

@@ -108,10 +108,12 @@ def test_cached_tree_is_built_once(tmp_path, monkeypatch):
 
 # ---- the runner -----------------------------------------------------------------------------------
 
+
 def test_measure_makes_rows_with_medians_targets_and_peers():
     values = iter([5.0, 1.0, 3.0, 2.0, 4.0, 9.0])  # the first is the warm-up
-    bench = Benchmark(name="toy", run=lambda ctx: next(values), target_ms=2.5,
-                      peer=lambda ctx: {"name": "other tool", "median_ms": 1.5, "runs": 3}, notes="a toy")
+    bench = Benchmark(
+        name="toy", run=lambda ctx: next(values), target_ms=2.5, peer=lambda ctx: {"name": "other tool", "median_ms": 1.5, "runs": 3}, notes="a toy"
+    )
     (row,) = run.measure("none", bench, 5, log=lambda line: None)
     assert (row["benchmark"], row["median_ms"], row["min_ms"], row["max_ms"], row["runs"]) == ("toy", 3.0, 1.0, 9.0, 5)
     assert row["target_ms"] == 2.5 and row["peer"]["name"] == "other tool" and row["notes"] == "a toy"
@@ -119,8 +121,7 @@ def test_measure_makes_rows_with_medians_targets_and_peers():
 
 
 def test_metrics_become_rows_with_their_own_targets():
-    bench = Benchmark(name="multi", run=lambda ctx: {"fast": 1.0, "slow": 200.0}, target_ms={"fast": 10, "slow": 100},
-                      warmup=0, notes={"slow": "the slow one"})
+    bench = Benchmark(name="multi", run=lambda ctx: {"fast": 1.0, "slow": 200.0}, target_ms={"fast": 10, "slow": 100}, warmup=0, notes={"slow": "the slow one"})
     rows = run.measure("none", bench, 3, log=lambda line: None)
     assert [(r["benchmark"], r["target_ms"], run.verdict(r)) for r in rows] == [("multi: fast", 10, "✓"), ("multi: slow", 100, "✗")]
     assert rows[1]["notes"] == "the slow one" and rows[0]["notes"] == ""
@@ -131,8 +132,7 @@ def test_fresh_process_runs_a_benchmark_module(tmp_path):
         "import os\nfrom harness import Benchmark\n"
         "BENCHMARKS = [Benchmark(name='pid', run=lambda ctx: float(os.getpid() % 1000) + ctx['add'], fresh_process=True)]\n"
     )
-    bench = Benchmark(name="pid", run=None, setup=lambda: {"add": 0.5}, fresh_process=True, warmup=0,
-                      env={"PYTHONPATH": f"{tmp_path}:{BENCH}"})
+    bench = Benchmark(name="pid", run=None, setup=lambda: {"add": 0.5}, fresh_process=True, warmup=0, env={"PYTHONPATH": f"{tmp_path}:{BENCH}"})
     rows = run.measure("bench_toy_child", bench, 3, log=lambda line: None)
     assert rows[0]["runs"] == 3 and rows[0]["median_ms"] % 1 == 0.5
 
@@ -150,19 +150,41 @@ def test_table_formats_figures():
 
 def test_results_md_merges_every_results_file(tmp_path):
     results = tmp_path / "results"
-    mine = [run.rows_for(Benchmark(name="list tree", run=None, target_ms=50), [12.0, 14.0, 13.0], None,
-                         load={"load_before": [0.4, 0.3, 0.2], "load_after": [1.9, 0.5, 0.3]})[0]]
+    mine = [
+        run.rows_for(
+            Benchmark(name="list tree", run=None, target_ms=50), [12.0, 14.0, 13.0], None, load={"load_before": [0.4, 0.3, 0.2], "load_after": [1.9, 0.5, 0.3]}
+        )[0]
+    ]
     harness.write_result_file(results / "tree.json", mine)
     # Another helper's file in the documented row format...
-    (results / "other.json").write_text(json.dumps([{"benchmark": "paging", "median_ms": 7.5, "runs": 5, "target_ms": 8,
-                                                      "peer": {"name": "TextArea", "median_ms": 20}, "notes": "per screen",
-                                                      "load_before": [2.6, 1.0, 0.5]}]))
+    (results / "other.json").write_text(
+        json.dumps(
+            [
+                {
+                    "benchmark": "paging",
+                    "median_ms": 7.5,
+                    "runs": 5,
+                    "target_ms": 8,
+                    "peer": {"name": "TextArea", "median_ms": 20},
+                    "notes": "per screen",
+                    "load_before": [2.6, 1.0, 0.5],
+                }
+            ]
+        )
+    )
     # ... and a free-form report with its own markdown table.
-    (results / "source_view.json").write_text(json.dumps({"title": "Source view", "summary": "5 fresh processes",
-                                                          "table_markdown": "| metric | x |\n|---|---|\n| first screen | 40 ms |"}))
+    (results / "source_view.json").write_text(
+        json.dumps({"title": "Source view", "summary": "5 fresh processes", "table_markdown": "| metric | x |\n|---|---|\n| first screen | 40 ms |"})
+    )
     (results / "broken.json").write_text("{not json")
-    machine = {"cpu": "Test CPU 9000", "cores": 2, "memory_gib": 4.0, "python": "3.11.7", "platform": "Linux",
-               "packages": {"textual": "8.2.0", "rich": "14.0.0", "tree-sitter": "0.25.1"}}
+    machine = {
+        "cpu": "Test CPU 9000",
+        "cores": 2,
+        "memory_gib": 4.0,
+        "python": "3.11.7",
+        "platform": "Linux",
+        "packages": {"textual": "8.2.0", "rich": "14.0.0", "tree-sitter": "0.25.1"},
+    }
     out = run.write_results(results, tmp_path / "RESULTS.md", machine=machine, date="2026-11-26T20:00:00+00:00")
     text = out.read_text()
     assert "Test CPU 9000, 2 cores, 4.0 GiB RAM" in text

@@ -23,7 +23,9 @@ def test_quick_run_on_the_demo_tree_produces_numbers(tmp_path):
     out = tmp_path / "felt.json"
     done = subprocess.run(
         [sys.executable, str(BENCH / "bench_felt.py"), "--quick", "--out", str(out), "--no-results-md"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads(out.read_text())

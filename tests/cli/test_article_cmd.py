@@ -44,10 +44,17 @@ def test_import_markdown_reports_each_block_and_writes_the_pack(tmp_path, capsys
     assert "pkg/kubelet/kubelet.go:95-105 (exact; 1 line comment(s)) -> demo-kubelet-2a" in lines[1]
     assert "pkg/kubelet/kubelet.go:109-130 (exact; 1 line comment(s)) -> demo-kubelet-2b" in lines[2]
     assert "block 3 (line 65, bash, 1 lines): kept as text: not Go (```bash)" in lines
-    assert lines[-1].startswith("4 block(s): 3 placed (1 split), 0 ambiguous, 0 only partly found, 1 kept as text; 4 note(s), 4 line comment(s), 4 chapter(s) into pack pack")
+    assert lines[-1].startswith(
+        "4 block(s): 3 placed (1 split), 0 ambiguous, 0 only partly found, 1 kept as text; 4 note(s), 4 line comment(s), 4 chapter(s) into pack pack"
+    )
     assert "matched against 39 Go files" in err
     trail = Trail.from_pack(Pack.open(pack))
-    assert [c.title for c in trail.chapters] == [{"zh": "kubelet 与 kube-proxy 源码阅读（测试用文章）"}, {"zh": "入口"}, {"zh": "syncLoop"}, {"zh": "kube-proxy"}]
+    assert [c.title for c in trail.chapters] == [
+        {"zh": "kubelet 与 kube-proxy 源码阅读（测试用文章）"},
+        {"zh": "入口"},
+        {"zh": "syncLoop"},
+        {"zh": "kube-proxy"},
+    ]
     assert trail.steps[0].is_text  # the introduction, under the article's title
     # Line comments are checked like notes and listed as comments.
     code, out, _ = cli(capsys, "check", "--repo", DEMO_TREE, pack)
@@ -62,7 +69,9 @@ def test_dry_run_writes_nothing_and_ambiguous_blocks_exit_1(tmp_path, capsys):
     tree = tmp_path / "tree"
     for mode in ("iptables", "ipvs"):
         (tree / "pkg" / mode).mkdir(parents=True)
-        (tree / "pkg" / mode / "proxier.go").write_text(f"package {mode}\n\nfunc (p *Proxier) OnServiceAdd(name string) {{\n\tp.serviceMap[name] = len(p.serviceMap)\n\tp.needSync = true\n}}\n")
+        (tree / "pkg" / mode / "proxier.go").write_text(
+            f"package {mode}\n\nfunc (p *Proxier) OnServiceAdd(name string) {{\n\tp.serviceMap[name] = len(p.serviceMap)\n\tp.needSync = true\n}}\n"
+        )
     article = tmp_path / "a.md"
     article.write_text("```go\nfunc (p *Proxier) OnServiceAdd(name string) {\n    p.serviceMap[name] = len(p.serviceMap)\n    p.needSync = true\n}\n```\n")
     code, out, _ = cli(capsys, "import", "markdown", article, "--repo", tree, "--pack", tmp_path / "pack", "--dry-run")

@@ -109,7 +109,17 @@ def test_json_gives_every_note_and_moved_notes_sit_on_the_same_text(capsys, pack
     code, document = check_json(capsys, "--repo", str(V2), str(pack_dir))
     assert code == 1 and document["ok"] is False
     assert document["summary"] == {
-        "packs": 1, "files": 3, "notes": 11, "comments": 0, "exact": 2, "moved": 6, "changed": 1, "orphaned": 2, "unanchored": 0, "errors": 0, "fixed": 0,
+        "packs": 1,
+        "files": 3,
+        "notes": 11,
+        "comments": 0,
+        "exact": 2,
+        "moved": 6,
+        "changed": 1,
+        "orphaned": 2,
+        "unanchored": 0,
+        "errors": 0,
+        "fixed": 0,
     }
     notes = notes_by_id(document)
     assert {key: (n["status"], n["method"], n["new"]) for key, n in notes.items()} == EXPECTED_V2

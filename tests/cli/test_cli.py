@@ -59,7 +59,10 @@ def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch, capsys):
     monkeypatch.setattr(notes, "run", broken)
     assert main(["notes", "x.go"]) == 2
     err = capsys.readouterr().err
-    assert err == "k8sread: error: internal error (RecursionError: maximum recursion depth exceeded); run with K8SREAD_DEBUG=1 to see where, and please report it\n"
+    assert (
+        err
+        == "k8sread: error: internal error (RecursionError: maximum recursion depth exceeded); run with K8SREAD_DEBUG=1 to see where, and please report it\n"
+    )
     monkeypatch.setenv("K8SREAD_DEBUG", "1")
     with pytest.raises(RecursionError):
         main(["notes", "x.go"])

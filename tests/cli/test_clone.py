@@ -164,7 +164,9 @@ def test_clone_through_a_real_process(tmp_path, upstream, isolated_home):
     url, _, second = upstream
     target = tmp_path / "kubernetes"
     env = {**os.environ, "K8SREAD_HOME": str(isolated_home)}
-    done = subprocess.run([sys.executable, "-m", "k8sread.cli", "clone", str(target), "--url", url, "--commit", second], env=env, capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "k8sread.cli", "clone", str(target), "--url", url, "--commit", second], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert (target / "pkg" / "kubelet" / "kubelet.go").read_text().endswith("// second\n")
     assert json.loads((isolated_home / "state" / "state.json").read_text())["last_tree"] == str(target.resolve())
@@ -183,7 +185,14 @@ def test_ctrl_c_leaves_nothing(tmp_path, isolated_home):
         url = f"http://127.0.0.1:{server.getsockname()[1]}/kubernetes.git"
         target = tmp_path / "kubernetes"
         env = {**os.environ, "K8SREAD_HOME": str(isolated_home)}
-        process = subprocess.Popen([sys.executable, "-m", "k8sread.cli", "clone", str(target), "--url", url], env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "k8sread.cli", "clone", str(target), "--url", url],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
         try:
             assert process.stderr is not None
             seen = ""

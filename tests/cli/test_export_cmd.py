@@ -110,10 +110,17 @@ def test_codetour_goes_to_the_tree_tours_folder(tree, pack_dir, capsys):
 
 def test_import_codetour(tree, tmp_path, capsys):
     tour = tmp_path / "x.tour"
-    tour.write_text(json.dumps({"title": "X", "steps": [
-        {"file": "pkg/a/a.go", "line": 7, "description": "B is empty."},
-        {"directory": "pkg/a", "description": "The folder."},
-    ]}))
+    tour.write_text(
+        json.dumps(
+            {
+                "title": "X",
+                "steps": [
+                    {"file": "pkg/a/a.go", "line": 7, "description": "B is empty."},
+                    {"directory": "pkg/a", "description": "The folder."},
+                ],
+            }
+        )
+    )
     target = tmp_path / "imported"
     code, out, err = cli(capsys, "import", "codetour", str(tour), "--repo", str(tree), "--pack", str(target))
     assert code == 0  # a step on a folder is part of the tour: a text step

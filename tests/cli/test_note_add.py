@@ -10,7 +10,7 @@ from k8sread.cli import main
 from k8sread.core.pack import Pack
 from k8sread.core.paths import user_pack_dir
 
-GO = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n"
+GO = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hi")\n}\n'
 
 
 @pytest.fixture
@@ -23,7 +23,27 @@ def tree(tmp_path):
 
 def test_add_to_explicit_pack(tree, tmp_path, capsys):
     pack_dir = tmp_path / "pack"
-    code = main(["note", "add", "--repo", str(tree), "--pack", str(pack_dir), "cmd/main.go:5-7", "--title", "main", "--body", "Entry.", "--tag", "a", "--tag", "b", "--id", "n-main"])
+    code = main(
+        [
+            "note",
+            "add",
+            "--repo",
+            str(tree),
+            "--pack",
+            str(pack_dir),
+            "cmd/main.go:5-7",
+            "--title",
+            "main",
+            "--body",
+            "Entry.",
+            "--tag",
+            "a",
+            "--tag",
+            "b",
+            "--id",
+            "n-main",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     data = tomllib.loads((pack_dir / "cmd/main.go.toml").read_text())
     note = data["notes"][0]
@@ -41,7 +61,10 @@ def test_default_pack_is_users_own(tree, capsys):
 def test_body_file_and_language(tree, tmp_path):
     body = tmp_path / "body.md"
     body.write_text("中文正文\n\n第二段")
-    assert main(["note", "add", "--repo", str(tree), "--pack", str(tmp_path / "p"), "--lang", "zh", "cmd/main.go:5", "--title", "入口", "--body-file", str(body)]) == 0
+    assert (
+        main(["note", "add", "--repo", str(tree), "--pack", str(tmp_path / "p"), "--lang", "zh", "cmd/main.go:5", "--title", "入口", "--body-file", str(body)])
+        == 0
+    )
     note = Pack.open(tmp_path / "p").notes_for("cmd/main.go")[0]
     assert note.title == {"zh": "入口"} and note.body == {"zh": "中文正文\n\n第二段"}
 

@@ -27,7 +27,9 @@ def tree(tmp_path):
 def packs(tmp_path):
     mine = Pack.create(user_pack_dir(), "mine")
     lines = GO.split("\n")[:-1]
-    mine.upsert("pkg/a.go", anchored(Note(id="a", start=3, end=5, title="A \x1b[1mreturns\x1b[0m one", body="Body of A.\nTwo lines.", tags=("t",)), lines, is_go=True))
+    mine.upsert(
+        "pkg/a.go", anchored(Note(id="a", start=3, end=5, title="A \x1b[1mreturns\x1b[0m one", body="Body of A.\nTwo lines.", tags=("t",)), lines, is_go=True)
+    )
     team = Pack.create(tmp_path / "team", "team")
     team.upsert("pkg/a.go", Note(id="b", start=7, end=7, title="B"))
     team.upsert("pkg/a.go", Note(id="far", start=70, end=71, title="Too far"))

@@ -35,7 +35,9 @@ class Generated:
     code_blocks: list[bool] = field(default_factory=list)  # False: the author's own code
 
 
-def functions(tree: SourceTree, rng: random.Random, count: int, *, min_lines: int = 6, max_lines: int = 70, prefix: str = "") -> list[tuple[str, list[str], int, int]]:
+def functions(
+    tree: SourceTree, rng: random.Random, count: int, *, min_lines: int = 6, max_lines: int = 70, prefix: str = ""
+) -> list[tuple[str, list[str], int, int]]:
     """(path, lines, start, end) of `count` functions of the tree, from distinct files."""
     paths = [
         p
@@ -146,7 +148,18 @@ def article(tree: SourceTree, seed: int, blocks: int = 20, *, own_code: int = 2,
         made += 1
         if own_code and rng.random() < 0.15:
             own_code -= 1
-            parts += ["自己写一个小例子：", "", "```go", "func main() {", '    fmt.Println("hello, 世界")', "    wg := sync.WaitGroup{}", "    wg.Wait()", "}", "```", ""]
+            parts += [
+                "自己写一个小例子：",
+                "",
+                "```go",
+                "func main() {",
+                '    fmt.Println("hello, 世界")',
+                "    wg := sync.WaitGroup{}",
+                "    wg.Wait()",
+                "}",
+                "```",
+                "",
+            ]
             result.expected.append([])
             result.code_blocks.append(False)
     result.markdown = "\n".join(parts) + "\n"

@@ -23,7 +23,11 @@ def _statement(rng: random.Random, depth: int, names: list[str]) -> list[str]:
     field = f"{a}{b.capitalize()}{rng.randrange(100)}"
     kind = rng.randrange(7)
     if kind == 0:
-        return [f"{tab}if err := c.{rng.choice(names)}(ctx, {a}Name); err != nil {{", f'{tab}\treturn fmt.Errorf("{rng.choice(VERBS)} {a} %q: %w", {a}Name, err)', f"{tab}}}"]
+        return [
+            f"{tab}if err := c.{rng.choice(names)}(ctx, {a}Name); err != nil {{",
+            f'{tab}\treturn fmt.Errorf("{rng.choice(VERBS)} {a} %q: %w", {a}Name, err)',
+            f"{tab}}}",
+        ]
     if kind == 1 and depth < 3:
         inner = [line for _ in range(rng.randrange(1, 3)) for line in _statement(rng, depth + 1, names)]
         return [f"{tab}for _, {a} := range c.{field} {{", *inner, f"{tab}}}"]
@@ -42,7 +46,13 @@ def _statement(rng: random.Random, depth: int, names: list[str]) -> list[str]:
 def function(rng: random.Random, receiver: str, names: list[str]) -> list[str]:
     name = _name(rng, rng.random() < 0.5)
     body = [line for _ in range(rng.randrange(3, 9)) for line in _statement(rng, 1, names)]
-    return [f"// {name} {rng.choice(VERBS)}s the {rng.choice(NOUNS)}s of the controller.", f"func (c *{receiver}) {name}(ctx context.Context, key string) error {{", *body, "\treturn nil", "}"]
+    return [
+        f"// {name} {rng.choice(VERBS)}s the {rng.choice(NOUNS)}s of the controller.",
+        f"func (c *{receiver}) {name}(ctx context.Context, key string) error {{",
+        *body,
+        "\treturn nil",
+        "}",
+    ]
 
 
 def build(root: Path, seed: int = 1, packages: int = 12, files_per_package: int = 3, functions_per_file: int = 8) -> list[str]:
@@ -54,7 +64,16 @@ def build(root: Path, seed: int = 1, packages: int = 12, files_per_package: int 
         package = f"{rng.choice(NOUNS)}{p}"
         folder = f"pkg/{rng.choice(['controller', 'kubelet', 'proxy', 'scheduler'])}/{package}"
         for f in range(files_per_package):
-            lines = [f"// Package {package} is generated for k8sread's article import tests.", f"package {package}", "", "import (", '\t"context"', '\t"fmt"', ")", ""]
+            lines = [
+                f"// Package {package} is generated for k8sread's article import tests.",
+                f"package {package}",
+                "",
+                "import (",
+                '\t"context"',
+                '\t"fmt"',
+                ")",
+                "",
+            ]
             lines += ["// Controller holds the state.", "type Controller struct {", "\tpodLister Lister", "}", ""]
             for _ in range(functions_per_file):
                 lines += function(rng, "Controller", ["syncPod", "updateNode", "listService"]) + [""]

@@ -241,7 +241,11 @@ def test_the_same_code_in_three_proxiers_is_not_guessed(tree):
         ("在 ipvs 模式下，Service 新增时：\n\n" + ONSERVICEADD, "ipvs", "the text before the block"),
         ("见 `winkernel/proxier.go`：\n\n" + ONSERVICEADD, "winkernel", "the text before the block"),
         (ONSERVICEADD.replace("{\n", "{\n    // pkg/proxy/iptables/proxier.go\n", 1), "iptables", "the block's comments name its file"),
-        (ONSERVICEADD + "\n[proxier.go](https://github.com/kubernetes/kubernetes/blob/v1.22.0/pkg/proxy/ipvs/proxier.go#L17-L22)\n", "ipvs", "the link under the block"),
+        (
+            ONSERVICEADD + "\n[proxier.go](https://github.com/kubernetes/kubernetes/blob/v1.22.0/pkg/proxy/ipvs/proxier.go#L17-L22)\n",
+            "ipvs",
+            "the link under the block",
+        ),
     ],
 )
 def test_the_articles_context_chooses_the_proxier(tree, article, mode, why):
@@ -342,7 +346,12 @@ def test_blocks_that_are_not_code_from_the_tree_are_text_steps(tree, tmp_path):
 
 def test_a_written_pack_reads_back_as_a_trail_and_a_second_import_replaces_the_first(tree, tmp_path):
     pack = Pack.create(tmp_path / "pack", "pack")
-    article = RUN_ARTICLE + "\n## 配置\n\n" + NON_CODE.split("# 试一试\n", 1)[1].split("自己写")[0] + "看看 Complete：\n\n```go\nfunc (o *Options) Complete() error {\n\tif o.Port == 0 {\n\t\to.Port = 6443\n\t}\n\t...\n}\n```\n\n全文完。\n"
+    article = (
+        RUN_ARTICLE
+        + "\n## 配置\n\n"
+        + NON_CODE.split("# 试一试\n", 1)[1].split("自己写")[0]
+        + "看看 Complete：\n\n```go\nfunc (o *Options) Complete() error {\n\tif o.Port == 0 {\n\t\to.Port = 6443\n\t}\n\t...\n}\n```\n\n全文完。\n"
+    )
     report = run(article, tree, pack)
     assert placements(report) == [[("pkg/server/server.go", 17, 39)], [], [("cmd/app/options/options.go", 12, 20)]]
     reopened = Pack.open(pack.root)
@@ -399,7 +408,16 @@ def test_demo_tree_article():
 def test_parse_block_sorts_code_comments_and_elisions():
     block = code_match.parse_block("func f() {\n    // 作者的话\n    ...\n    // ... 省略\n    x := `a // b` // 尾注\n    /* 多行\n       注释 */\n}\n")
     kinds = [(e.kind, e.comment) for e in block.entries]
-    assert kinds == [("code", ""), ("comment", "作者的话"), ("elision", ""), ("elision", "... 省略"), ("code", "尾注"), ("comment", "多行"), ("comment", "注释"), ("code", "")]
+    assert kinds == [
+        ("code", ""),
+        ("comment", "作者的话"),
+        ("elision", ""),
+        ("elision", "... 省略"),
+        ("code", "尾注"),
+        ("comment", "多行"),
+        ("comment", "注释"),
+        ("code", ""),
+    ]
     assert block.entries[4].key == "x:=`a//b`"
     assert code_match.split_trailing_comment('s := "http://x" // note') == ('s := "http://x"', "note")
 

@@ -88,7 +88,9 @@ def test_no_note_field_is_a_line_of_the_code_it_annotates(pack):
         source = tree / data["file"]
         if not source.is_file():
             continue
-        code = {line for line in map(normalise, source.read_text(encoding="utf-8", errors="replace").splitlines()) if len(line) >= SHORTEST and meaningful(line)}
+        code = {
+            line for line in map(normalise, source.read_text(encoding="utf-8", errors="replace").splitlines()) if len(line) >= SHORTEST and meaningful(line)
+        }
         for note in data.get("notes", []):
             shown = {key: value for key, value in note.items() if key not in ("anchor", "id", "lines", "created", "updated")}
             for text in shown_strings(shown):

@@ -109,7 +109,20 @@ SHIFT = V2.split("\n").index("\tif len(q.items) == 0 {") - V1.split("\n").index(
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin", "HOME": str(repo)}).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(repo),
+        },
+    ).stdout.strip()
 
 
 def commit_files(repo: Path, files: dict[str, str | None], message: str) -> str:
@@ -207,7 +220,15 @@ def test_a_declaration_moved_to_another_file_of_the_package_takes_its_note(versi
     repo, pack, _, _ = versions
     without_pop = V2[: V2.index("// Pop takes")]
     pop = "package queue\n\n" + V2[V2.index("// Pop takes") :]
-    commit_files(repo, {"pkg/queue/queue.go": without_pop, "pkg/queue/pop.go": pop, "pkg/queue/pop_windows.go": "package queue\n\nfunc (q *Queue) Pop() (Item, bool) { return Item{}, false }\n"}, "split")
+    commit_files(
+        repo,
+        {
+            "pkg/queue/queue.go": without_pop,
+            "pkg/queue/pop.go": pop,
+            "pkg/queue/pop_windows.go": "package queue\n\nfunc (q *Queue) Pop() (Item, bool) { return Item{}, false }\n",
+        },
+        "split",
+    )
     tree = SourceTree.open(repo)
     placed = Locator(pack, tree).file("pkg/queue/queue.go")
     assert placed["pop"].status == MOVED and placed["pop"].path == "pkg/queue/pop.go" and placed["pop"].stored_path == "pkg/queue/queue.go"
@@ -334,7 +355,17 @@ def test_what_changed_says_why_it_cannot_and_uses_text_the_pack_stored(tmp_path,
     diff = reader.note_diff(push)
     assert not diff.ok and "not a git checkout" in diff.reason and "stores no text" in diff.reason
     # A pack that stores its notes' lines can show them anyway.
-    stored = make_pack(tmp_path / "stored", one, {"pkg/queue/queue.go": [note_at(V1, "push", *PUSH_BODY).with_changes(anchor={**note_at(V1, "push", *PUSH_BODY).anchor, "text": V1.split("\n")[PUSH_BODY[0] - 1 : PUSH_BODY[1]]})]})
+    stored = make_pack(
+        tmp_path / "stored",
+        one,
+        {
+            "pkg/queue/queue.go": [
+                note_at(V1, "push", *PUSH_BODY).with_changes(
+                    anchor={**note_at(V1, "push", *PUSH_BODY).anchor, "text": V1.split("\n")[PUSH_BODY[0] - 1 : PUSH_BODY[1]]}
+                )
+            ]
+        },
+    )
     reader = reader_for(plain, stored)
     reader.open("pkg/queue/queue.go")
     diff = note_diff(next(p for p in reader.placements if p.note.id == "push"), reader.tree, reader.lines)

@@ -9,7 +9,7 @@ from k8sread.core.go_decls import default_import_name, imports, scan
 
 FILES = {
     "go.mod": "module k8s.io/kubernetes\n",
-    "pkg/apply/apply.go": '''package apply
+    "pkg/apply/apply.go": """package apply
 
 import (
 	"fmt"
@@ -42,16 +42,16 @@ func (o *ApplyOptions) Run() error {
 }
 
 func helper() string { return "x" }
-''',
+""",
     "pkg/apply/helper_test.go": "package apply\n\nfunc helper2() {}\n",
-    "pkg/store/store.go": '''package store
+    "pkg/store/store.go": """package store
 
 type Store struct{}
 
 func (s *Store) Create(obj string) error { return nil }
 
 var DefaultStore = &Store{}
-''',
+""",
     "pkg/other/other.go": "package other\n\ntype Thing struct{}\n\nfunc (t Thing) Create(x string) error { return nil }\n",
     "staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/time.go": "package v1\n\ntype Time struct{}\n\nfunc Now() Time { return Time{} }\n",
     "staging/src/k8s.io/apimachinery/pkg/util/runtime/runtime.go": "package runtime\n\nfunc HandleError(err error) {}\n",

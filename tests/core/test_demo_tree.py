@@ -202,12 +202,7 @@ def test_gofmt_agrees_when_it_is_installed():
 def test_cjk_comments_and_a_line_mixing_tabs_with_cjk():
     with_cjk = [rel for rel in go_files() if CJK.search((DEMO / rel).read_text(encoding="utf-8"))]
     assert len(with_cjk) >= 5, with_cjk
-    mixed = [
-        (rel, line)
-        for rel in with_cjk
-        for line in (DEMO / rel).read_text(encoding="utf-8").splitlines()
-        if "\t" in line and CJK.search(line)
-    ]
+    mixed = [(rel, line) for rel in with_cjk for line in (DEMO / rel).read_text(encoding="utf-8").splitlines() if "\t" in line and CJK.search(line)]
     assert mixed
     # A tab after CJK text: the hard case for tab stops with double-width characters.
     assert any(re.search(CJK.pattern + r"[^\t]*\t", line) for _, line in mixed)
@@ -360,7 +355,7 @@ def test_every_note_is_bilingual_and_well_formed():
     assert 15 <= len(notes) <= 25
     ids = [note["id"] for _, note in notes]
     assert len(ids) == len(set(ids))
-    for source, note in notes:
+    for _source, note in notes:
         assert re.fullmatch(r"demo-[A-Za-z0-9._-]+", note["id"]), note["id"]
         for field in ("title", "body"):
             assert set(note[field]) == {"zh", "en"}, (note["id"], field)
@@ -386,8 +381,7 @@ def test_every_note_covers_the_code_it_names():
         spans = [
             (node.start_point[0] + 1, node.end_point[0] + 1)
             for node in parse(source).root_node.children
-            if node.type in ("function_declaration", "method_declaration")
-            and node.child_by_field_name("name").text.decode() == name
+            if node.type in ("function_declaration", "method_declaration") and node.child_by_field_name("name").text.decode() == name
         ]
         assert spans, f"{note['id']}: no declaration of {name} in {source}"
         assert any(start <= s <= end or s <= start <= e for s, e in spans), (note["id"], spans, (start, end))

@@ -142,7 +142,7 @@ def test_killed_while_saving_leaves_a_complete_draft(tmp_path):
         files = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
         assert len(files) == 1
         data = json.loads((folder / files[0]).read_text("utf-8"))  # complete JSON, every time
-        assert data["body"] == ("正文 %s " % data["title"][1:]) * 40000
+        assert data["body"] == ("正文 {} ".format(data["title"][1:])) * 40000
         store = DraftStore(folder)
         (draft,) = store.load_all()
         assert store.problems == [] and draft.path == "pkg/x.go"

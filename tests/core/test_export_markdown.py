@@ -101,7 +101,13 @@ def pack(tmp_path, tree):
     (root / "pack.toml").write_text(PACK_TOML)
     pack = Pack.open(root)
     client = lines_of(CLIENT)
-    send = Note(id="send", start=3, end=7, title={"en": "Send: \x1b[31mone\x1b[0m object", "zh": "发送一个对象"}, body={"en": "It posts.\n\n- a *list*\n- <b>html</b> stays", "zh": "它发出请求。"})
+    send = Note(
+        id="send",
+        start=3,
+        end=7,
+        title={"en": "Send: \x1b[31mone\x1b[0m object", "zh": "发送一个对象"},
+        body={"en": "It posts.\n\n- a *list*\n- <b>html</b> stays", "zh": "它发出请求。"},
+    )
     pack.upsert("cmd/client/client.go", anchored(send, client, is_go=True))
     pack.upsert("cmd/client/client.go", anchored(Note(id="post", start=9, end=11, title="post", body="Does nothing."), client, is_go=True))
     pack.upsert("cmd/client/client.go", Note(id="side", start=1, end=1, title="package line", body="Not on the trail."))
@@ -345,7 +351,14 @@ def test_issue_8_title_link_title_html_and_unclosed_fence(hostile, tree):
     text, _ = export_markdown(hostile, SourceTree.open(tree), lang="en")
     toc = text.split("## Contents", 1)[1].split("<a id=", 1)[0]
     # The table of contents holds one link per entry, each to an anchor, however the title reads.
-    assert re.findall(r"\]\(([^)]*)\)", toc.replace("\\]", "").replace("\\(", "")) == ["#map", "#chapter-1", "#note-toc-link", "#note-img-title", "#note-unclosed", "#note-after"]
+    assert re.findall(r"\]\(([^)]*)\)", toc.replace("\\]", "").replace("\\(", "")) == [
+        "#map",
+        "#chapter-1",
+        "#note-toc-link",
+        "#note-img-title",
+        "#note-unclosed",
+        "#note-after",
+    ]
     assert "<img" not in text.replace("\\<img", "")
     tokens, _ = tokens_of(text)
     fences = [token for token in tokens if token.type == "fence"]
@@ -362,7 +375,7 @@ def test_an_authors_markdown_survives_the_export(hostile, tree):
     assert '<a href="https://kubernetes.io/docs/concepts/(overview)">the docs</a>' in rendered
     assert '<a href="https://k8s.io">' in rendered and '<a href="#note-after">' in rendered
     assert '<a href="https://github.com/kubernetes/kubernetes" title="k8s">a reference</a>' in rendered
-    assert "<table>" in rendered and 'x := &quot;```&quot;' in rendered
+    assert "<table>" in rendered and "x := &quot;```&quot;" in rendered
 
 
 def test_a_repository_that_is_not_http_gives_no_links_and_says_so(tmp_path, tree):
@@ -376,4 +389,7 @@ def test_a_repository_that_is_not_http_gives_no_links_and_says_so(tmp_path, tree
 
 
 def test_links_are_percent_encoded():
-    assert permalink("https://github.com/o/r", "a) [x](javascript:y", "p q/(r).go", 1, 2) == "https://github.com/o/r/blob/a%29%20%5Bx%5D%28javascript:y/p%20q/%28r%29.go#L1-L2"
+    assert (
+        permalink("https://github.com/o/r", "a) [x](javascript:y", "p q/(r).go", 1, 2)
+        == "https://github.com/o/r/blob/a%29%20%5Bx%5D%28javascript:y/p%20q/%28r%29.go#L1-L2"
+    )

@@ -7,7 +7,7 @@ import re
 from k8sread.core.definitions import DefinitionFinder, Reference
 from k8sread.core.go_decls import import_specs, scan, scan_raw
 
-SAMPLE = '''func atOffsetZero() {}
+SAMPLE = """func atOffsetZero() {}
 // Package demo is not gofmt'd at the top on purpose: a declaration on line 1.
 package demo
 
@@ -46,7 +46,7 @@ func (l podList) Len() int {
 type Single int
 var Global = 1
 const Limit = 10
-'''
+"""
 
 
 def line_reading(text: str) -> list[tuple[str, str, int]]:

@@ -35,6 +35,6 @@ def test_config_toml_keymap_table(tmp_path, monkeypatch):
     config_dir().mkdir(parents=True, exist_ok=True)
     (config_dir() / "config.toml").write_text('[keymap]\n"reader.next_step" = "n"\n', "utf-8")
     assert load_config().keymap == {"reader.next_step": "n"}
-    (config_dir() / "config.toml").write_text('keymap = 3\n', "utf-8")
+    (config_dir() / "config.toml").write_text("keymap = 3\n", "utf-8")
     config = load_config()
     assert config.keymap == {} and "[keymap] must be a table" in config.problem

@@ -65,7 +65,7 @@ def test_old_files_are_written_back_byte_for_byte(tmp_path):
     assert render_notes_file("pkg/a.go", notes) == OLD_FILE
     pack.upsert("pkg/a.go", Note(id="c1", start=5, end=5, kind=COMMENT, body="why this line"))
     text = path.read_text()
-    assert text.startswith(OLD_FILE.split("[[notes]]\nid = \"n2\"")[0])  # n1 untouched
+    assert text.startswith(OLD_FILE.split('[[notes]]\nid = "n2"')[0])  # n1 untouched
     assert 'id = "c1"\nkind = "comment"\nlines = [5, 5]\nbody = "why this line"\n' in text
     assert 'future_key = "kept"' in text
 

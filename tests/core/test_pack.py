@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from k8sread.core.errors import K8sreadError, PackFileError, PathEscapeError
 from k8sread.core.note import Note, NoteError
 from k8sread.core.pack import Pack, parse_notes_file, render_notes_file
 
-WHEN = datetime(2026, 11, 26, 8, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -270,7 +270,7 @@ def test_open_errors_are_clear(tmp_path):
     with pytest.raises(K8sreadError, match="does not exist"):
         Pack.open(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(K8sreadError, match="no pack.toml"):
+    with pytest.raises(K8sreadError, match=r"no pack\.toml"):
         Pack.open(tmp_path / "empty")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "pack.toml").write_text("name = \n")

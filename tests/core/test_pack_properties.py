@@ -13,7 +13,9 @@ from k8sread.core.pack import parse_notes_file, render_notes_file
 
 # Every code point TOML can carry in a string: all but surrogates (and NUL is allowed escaped).
 any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-tricky = st.sampled_from(['"""', "'''", "\\", "\\n", "\r\n", "\r", "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "中文", "\t", "\x00", "\u2028", "[link=x]y[/link]", "a" * 5000])
+tricky = st.sampled_from(
+    ['"""', "'''", "\\", "\\n", "\r\n", "\r", "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "中文", "\t", "\x00", "\u2028", "[link=x]y[/link]", "a" * 5000]
+)
 texts = st.lists(st.one_of(any_text, tricky), max_size=6).map("".join)
 ids = st.text(alphabet=string.ascii_letters + string.digits + "._-", min_size=1, max_size=40).filter(lambda s: s[0].isalnum())
 
@@ -57,7 +59,32 @@ def test_loader_never_crashes_on_random_bytes(tmp_path_factory, data):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(["[[notes]]", 'id = "a"', "lines = [1, 2]", "lines = [2, 1]", 'title = "t"', "title = 3", "tags = 4", "anchor = 1", 'created = "x"', "format = 2", "notes = 1", '<<<<<<< HEAD', "=", "[notes]", 'title.zh = "中"', 'body = """', ""]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "[[notes]]",
+                'id = "a"',
+                "lines = [1, 2]",
+                "lines = [2, 1]",
+                'title = "t"',
+                "title = 3",
+                "tags = 4",
+                "anchor = 1",
+                'created = "x"',
+                "format = 2",
+                "notes = 1",
+                "<<<<<<< HEAD",
+                "=",
+                "[notes]",
+                'title.zh = "中"',
+                'body = """',
+                "",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_loader_never_crashes_on_plausible_toml(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("pt") / "x.go.toml"
     path.write_text("\n".join(lines) + "\n")

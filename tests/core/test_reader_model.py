@@ -175,7 +175,9 @@ def test_a_text_step_is_a_page_and_the_walk_goes_on(reader_tree):
     guide_root = reader_tree.parent / "guide"
     meta = (guide_root / "pack.toml").read_text()
     meta = meta.replace('steps = ["g-main", "g-run"]', 'steps = ["g-main", "text:why", "g-run"]')
-    meta += '\n[[texts]]\nid = "why"\ntitle.en = "Why two steps"\ntitle.zh = "为什么是两步"\nbody.en = "Prose with **no** code."\nbody.zh = "没有代码的一段话。"\n'
+    meta += (
+        '\n[[texts]]\nid = "why"\ntitle.en = "Why two steps"\ntitle.zh = "为什么是两步"\nbody.en = "Prose with **no** code."\nbody.zh = "没有代码的一段话。"\n'
+    )
     (guide_root / "pack.toml").write_text(meta)
     reader = Reader(SourceTree.open(reader_tree), guide_and_mine(reader_tree), lang="en")
     reader.start()

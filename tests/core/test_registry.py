@@ -10,7 +10,7 @@ from k8sread.core import registry
 from k8sread.core.errors import K8sreadError
 from k8sread.core.note import Note
 from k8sread.core.pack import Pack
-from k8sread.core.packset import bundled_pack_dirs_for, PackSet, find_pack, writable_pack
+from k8sread.core.packset import PackSet, bundled_pack_dirs_for, find_pack, writable_pack
 from k8sread.core.paths import data_dir, user_pack_dir
 
 
@@ -77,7 +77,7 @@ def test_name_from_urls_and_folders():
 def test_broken_registry_is_reported_and_the_reader_still_opens(tree):
     data_dir().mkdir(parents=True, exist_ok=True)
     (data_dir() / "packs.toml").write_text("packs = [ broken")
-    with pytest.raises(K8sreadError, match="packs.toml"):
+    with pytest.raises(K8sreadError, match=r"packs\.toml"):
         registry.Registry.load()
     packs = PackSet.for_tree(tree)
     assert any("packs.toml" in problem for problem in packs.errors())

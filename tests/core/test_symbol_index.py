@@ -14,7 +14,7 @@ def tree(tmp_path):
     files = {
         "pkg/kubelet/kubelet.go": "package kubelet\n\ntype Kubelet struct{}\n\nfunc (kl *Kubelet) syncPod() error { return nil }\n\nfunc (kl *Kubelet) Run() {}\n",
         "pkg/kubelet/pod_workers.go": "package kubelet\n\ntype syncPodFnType func() error\n\nconst (\n\tSyncPodCreate = iota\n\tSyncPodUpdate\n)\n",
-        "pkg/proxy/proxier.go": "package proxy\n\nfunc (p *Proxier) syncProxyRules() {}\n\nvar Version = \"1\"\n",
+        "pkg/proxy/proxier.go": 'package proxy\n\nfunc (p *Proxier) syncProxyRules() {}\n\nvar Version = "1"\n',
     }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def test_rebuild_and_parallel_build_agree(tree):
 
 
 def test_unreadable_cache_is_ignored(tree):
-    root, files = tree
+    root, _files = tree
     index_file(root).parent.mkdir(parents=True, exist_ok=True)
     index_file(root).write_bytes(b"not a pickle")
     assert len(SymbolIndex.load(root)) == 0

@@ -27,7 +27,7 @@ SOURCE = "pkg/kubelet/kubelet.go"
 SLOTS = 12  # notes the upsert scenario keeps in one file, each rewritten in turn
 TREE_ROOT = "/src/kubernetes"
 # Text that has broken TOML writers before: quotes of every kind, escapes, CJK, controls.
-AWKWARD = 'kubelet 同步循环 """ \'\'\' \\ \\n \x1b[2J \x1b]52;c;ZXZpbA==\x07 [link=https://evil]x[/link] \t'
+AWKWARD = "kubelet 同步循环 \"\"\" ''' \\ \\n \x1b[2J \x1b]52;c;ZXZpbA==\x07 [link=https://evil]x[/link] \t"
 
 
 def _body(version: int, index: int) -> str:
@@ -76,14 +76,23 @@ def atomic_text(version: int) -> str:
     """atomic scenario: a notes file of 0.1 to 0.9 MB made without the TOML writer, so nearly
     all of the writer's time is spent writing and syncing, where a kill does the most harm
     (under the reader's limits of 2 MiB and 100,000 TOML tokens, so it is read back)."""
-    body = f"v{version} 同步循环 \\ \" quoted\n" * (((version * 7) % 8 + 1) * 3500)
+    body = f'v{version} 同步循环 \\ " quoted\n' * (((version * 7) % 8 + 1) * 3500)
     return f"format = 1\nfile = \"{SOURCE}\"\n\n[[notes]]\nid = \"a\"\nlines = [1, 2]\ntitle = \"v{version}\"\nbody = '''\n{body}'''\n"
 
 
 def draft_of(version: int) -> Draft:
     return Draft(
-        tree_root=TREE_ROOT, path=SOURCE, start=5, end=9, note_id="d-note", pack="p", is_new=True, editor="crash",
-        title=f"v{version} {AWKWARD}", body=_body(version, 3) or "short", tags="a b",
+        tree_root=TREE_ROOT,
+        path=SOURCE,
+        start=5,
+        end=9,
+        note_id="d-note",
+        pack="p",
+        is_new=True,
+        editor="crash",
+        title=f"v{version} {AWKWARD}",
+        body=_body(version, 3) or "short",
+        tags="a b",
     )
 
 

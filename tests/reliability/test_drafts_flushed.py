@@ -104,7 +104,11 @@ def test_a_signal_flushes_the_draft_and_the_reader_exits(tmp_path, number):
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "30"}
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; from k8sread.cli import main; sys.exit(main())", str(root), "--open", "pkg/a.go:4", "--lang", "en"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
     )
     os.close(slave)
     screen = bytearray()

@@ -87,7 +87,12 @@ async def test_odd_files_open_with_a_flag_a_placeholder_or_a_message(tmp_path):
         assert "ctl␛[31m␇<U+009B>2J.go" in screen_text(app)
 
         app.clear_notifications()
-        for bad, why in [("pkg/self.go", "pkg/self.go"), ("pkg/dangling.go", "no such file"), ("pkg/outside.go", "leads outside"), ("pkg/fifo.go", "not a regular file")]:
+        for bad, why in [
+            ("pkg/self.go", "pkg/self.go"),
+            ("pkg/dangling.go", "no such file"),
+            ("pkg/outside.go", "leads outside"),
+            ("pkg/fifo.go", "not a regular file"),
+        ]:
             assert not app.open_file(bad)
             await settle(pilot)  # notifications arrive as messages
             assert any(why in m for m in messages(app)), (bad, messages(app))

@@ -133,7 +133,10 @@ def test_two_processes_editing_the_same_note_lose_no_edit(tmp_path):
     pack = Pack.create(tmp_path / "p", "p")
     pack.upsert("x.go", Note(id="shared", start=1, end=2, title="original"))
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", EDITOR, str(pack.root), who, str(ROUNDS), str(go)], stdout=subprocess.PIPE, text=True) for who in ("alice", "bob")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", EDITOR, str(pack.root), who, str(ROUNDS), str(go)], stdout=subprocess.PIPE, text=True)
+        for who in ("alice", "bob")
+    ]
     assert [p.stdout.readline().strip() for p in procs] == ["ready", "ready"]
     go.touch()
     logs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]

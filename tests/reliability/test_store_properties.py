@@ -19,7 +19,9 @@ from k8sread.core.pack import Pack
 from k8sread.core.registry import Entry, Registry
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-tricky = st.sampled_from(['"""', "'''", "\\", "\\u0000", "\r\n", "\r", "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J", "中文", "\t", "\x00", "\u2028", "\ufeff", "[link=x]y[/link]", "a" * 3000])
+tricky = st.sampled_from(
+    ['"""', "'''", "\\", "\\u0000", "\r\n", "\r", "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J", "中文", "\t", "\x00", "\u2028", "\ufeff", "[link=x]y[/link]", "a" * 3000]
+)
 any_text = st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80), tricky), max_size=5).map("".join)
 names = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=12).map(lambda s: "p" + s)
 
@@ -34,7 +36,10 @@ def test_pack_toml_round_trips_any_title_and_authors(tmp_path_factory, title, la
 
 
 @SETTINGS
-@given(st.dictionaries(names, st.tuples(any_text.filter(lambda t: "\x00" not in t), st.one_of(st.none(), any_text.filter(bool))), max_size=5), st.sets(names, max_size=3))
+@given(
+    st.dictionaries(names, st.tuples(any_text.filter(lambda t: "\x00" not in t), st.one_of(st.none(), any_text.filter(bool))), max_size=5),
+    st.sets(names, max_size=3),
+)
 def test_registry_round_trips_any_path_and_url(packs, disabled):
     registry = Registry(packs={name: Entry(name, Path(path), url) for name, (path, url) in packs.items()}, disabled=disabled, target=next(iter(packs), None))
     registry.save()

@@ -7,7 +7,6 @@ import functools
 import textwrap
 from pathlib import Path
 
-
 from k8sread.core.pack import Pack
 from k8sread.core.packset import PackSet, writable_pack
 from k8sread.core.source_tree import SourceTree

@@ -9,10 +9,9 @@ import subprocess
 import sys
 import textwrap
 
+from reader_support import sync
 from textual.app import App
 from textual.widgets import Input, TextArea
-
-from reader_support import sync
 
 from k8sread.core.drafts import Draft, DraftStore
 from k8sread.core.note import Note
@@ -21,7 +20,6 @@ from k8sread.ui.screens.note_editor import NoteEditorScreen, NoteEditResult
 
 PATH = "pkg/kubelet/kubelet.go"
 TREE = "/src/kubernetes"
-
 
 
 class Host(App[None]):

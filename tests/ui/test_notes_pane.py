@@ -184,9 +184,7 @@ async def test_follow_highlights_notes_on_screen_and_scrolls_them_to_the_top():
         assert "Title n10" in pane_lines(app, 44)[0]  # the first on-screen note is at the top
         assert pane.cursor == 9 and app.focused is not pane  # cursor follows, focus untouched
         # The highlight is visible: the cursor, the other notes on screen and the rest differ.
-        cursor, on_screen, off = (
-            next(s for s in segments_of(app, f"Title {n}", 44) if "Title" in s.text).style.bgcolor for n in ("n10", "n11", "n13")
-        )
+        cursor, on_screen, off = (next(s for s in segments_of(app, f"Title {n}", 44) if "Title" in s.text).style.bgcolor for n in ("n10", "n11", "n13"))
         assert len({cursor, on_screen, off}) == 3
         pane.list.scroll_home(animate=False)  # the reader looks around the pane...
         await settle(pilot, app)
@@ -330,8 +328,13 @@ HOSTILE_BODY = "Clear \x1b[2J now \x9b2J and [bold red]loud[/] and [link=https:/
 @sync
 async def test_markup_and_control_sequences_render_inert():
     hostile = Note(
-        id="evil", start=1, end=2, title=HOSTILE_TITLE, body=HOSTILE_BODY,
-        tags=("[b]t[/b]", "\x1b[31mred"), author="[i]mallory\x07",
+        id="evil",
+        start=1,
+        end=2,
+        title=HOSTILE_TITLE,
+        body=HOSTILE_BODY,
+        tags=("[b]t[/b]", "\x1b[31mred"),
+        author="[i]mallory\x07",
     )
     item = Placed(hostile, "pack[bold]\x1b[5m", 0)
     app = Host(width=60)
@@ -388,7 +391,7 @@ async def test_markdown_headings_lists_code_and_links():
         assert "▌   • filter the nodes" in rows and "▌   • score them" in rows
         assert "▌     1. spread" in rows and "▌     2. balance" in rows  # nested, numbered
         assert "▌   ▎ a quoted remark" in rows
-        assert "▌       println(\"hi\")" in rows  # code keeps its indentation (a tab)
+        assert '▌       println("hi")' in rows  # code keeps its indentation (a tab)
         heading = next(s for s in segments_of(app, "Where the pod goes", 50) if "Where" in s.text)
         assert heading.style.bold
         line = segments_of(app, "scheduler", 50)

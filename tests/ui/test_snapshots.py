@@ -7,7 +7,6 @@ They depend on Textual's rendering (pinned in pyproject.toml): after a Textual u
 from __future__ import annotations
 
 import pytest
-
 from reader_support import settle
 
 from k8sread.core.packset import PackSet

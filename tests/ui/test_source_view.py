@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from reader_support import sync
 from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult
 
-from reader_support import sync
-
 from k8sread.ui.widgets.source_view import SourceView
 
 PATH = "pkg/demo/demo.go"
-
 
 
 def demo_source(blocks: int = 30) -> str:
@@ -331,7 +329,7 @@ async def test_plain_files_have_no_syntax_styles(highlight):
         await pilot.pause()
         styles = {seg.style for seg in list(view.render_line(0))[4:]}
         assert len({s.color for s in styles}) == 1
-        assert not view.render_line(0).text.strip() == ""
+        assert view.render_line(0).text.strip() != ""
 
 
 @sync
@@ -343,7 +341,7 @@ async def test_go_to_line_with_a_range_and_restoring_a_position():
         await pilot.pause()
         assert view.cursor_line == 200 and view.selection == (200, 205)
         first, last = view.visible_range()
-        assert first <= 200 and 205 <= last
+        assert first <= 200 and last >= 205
         await pilot.press("shift+down")  # extends from the far end of the range
         assert view.selection == (201, 205)
         view.restore_position(50, 3, 40, (50, 52))

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 
 from k8sread.ui.widgets.source_view import SourceView
 
-LONG = "\treturn fmt.Errorf(\"failed to sync pod %q (uid %q): %w\", pod.Name, pod.UID, errors.New(\"" + "x" * 90 + "\"))"
+LONG = '\treturn fmt.Errorf("failed to sync pod %q (uid %q): %w", pod.Name, pod.UID, errors.New("' + "x" * 90 + '"))'
 TEXT = "package main\n\nfunc f() error {\n" + LONG + "\n}\n" + "".join(f"// line {n}\n" for n in range(6, 200))
 
 

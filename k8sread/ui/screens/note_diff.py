@@ -69,7 +69,9 @@ class NoteDiffScreen(ModalScreen[None]):
             else:
                 yield Static(Text(f"Old lines from {inert(diff.source)}; new lines from this checkout.", style="dim"))
                 yield Static(diff_text(diff), classes="note-diff--code")
-            yield Static(Text("Esc closes; then p re-pins the note where it is drawn (a changed note: once you have read it)", style="dim"), classes="note-diff--why")
+            yield Static(
+                Text("Esc closes; then p re-pins the note where it is drawn (a changed note: once you have read it)", style="dim"), classes="note-diff--why"
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -51,8 +51,20 @@ TITLE_INDENT = 2  # the marker and a space
 INDENT = 2  # meta, body and tags sit under the title
 
 _LABELS = {
-    "en": {"moved": "moved from L{start}", "changed": "the code changed since this note was written (at {commit}); D shows what changed", "orphan": "code not found", "unanchored": "", "untitled": "(untitled)"},
-    "zh": {"moved": "原在 L{start}", "changed": "代码在笔记写下后改过(写于 {commit});按 D 看改了什么", "orphan": "找不到对应代码", "unanchored": "", "untitled": "(无标题)"},
+    "en": {
+        "moved": "moved from L{start}",
+        "changed": "the code changed since this note was written (at {commit}); D shows what changed",
+        "orphan": "code not found",
+        "unanchored": "",
+        "untitled": "(untitled)",
+    },
+    "zh": {
+        "moved": "原在 L{start}",
+        "changed": "代码在笔记写下后改过(写于 {commit});按 D 看改了什么",
+        "orphan": "找不到对应代码",
+        "unanchored": "",
+        "untitled": "(无标题)",
+    },
 }
 
 
@@ -186,6 +198,7 @@ def row_cells(row: Row) -> int:
 
 
 # ---- Markdown ---------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _markdown():

@@ -82,8 +82,13 @@ def _sort_key(item: Any) -> tuple:
 
 def _same_notes(a: Any, b: Any) -> bool:
     return (
-        a.note == b.note and a.pack_name == b.pack_name and a.pack_index == b.pack_index and a.status == b.status
-        and a.start == b.start and a.end == b.end and a.writable == b.writable
+        a.note == b.note
+        and a.pack_name == b.pack_name
+        and a.pack_index == b.pack_index
+        and a.status == b.status
+        and a.start == b.start
+        and a.end == b.end
+        and a.writable == b.writable
     )
 
 
@@ -121,10 +126,23 @@ class NotesList(ScrollView, can_focus=False):
     """ + "\n".join(f"NotesList > .notes-pane--pack-{slot} {{ color: {color}; }}" for slot, color in enumerate(PACK_COLORS))
 
     COMPONENT_CLASSES = {
-        "notes-pane--border", "notes-pane--on-screen", "notes-pane--cursor", "notes-pane--cursor-focused",
-        "notes-pane--title", "notes-pane--meta", "notes-pane--meta-moved", "notes-pane--meta-orphan", "notes-pane--tags",
-        "notes-pane--h1", "notes-pane--h2", "notes-pane--h3", "notes-pane--quote", "notes-pane--codeblock",
-        "notes-pane--code", "notes-pane--link", "notes-pane--rule",
+        "notes-pane--border",
+        "notes-pane--on-screen",
+        "notes-pane--cursor",
+        "notes-pane--cursor-focused",
+        "notes-pane--title",
+        "notes-pane--meta",
+        "notes-pane--meta-moved",
+        "notes-pane--meta-orphan",
+        "notes-pane--tags",
+        "notes-pane--h1",
+        "notes-pane--h2",
+        "notes-pane--h3",
+        "notes-pane--quote",
+        "notes-pane--codeblock",
+        "notes-pane--code",
+        "notes-pane--link",
+        "notes-pane--rule",
         *(f"notes-pane--pack-{slot}" for slot in range(len(PACK_COLORS))),
     }
 
@@ -358,7 +376,10 @@ class NotesPane(Vertical, can_focus=True):
         items = sorted(entries, key=_sort_key)
         shown = items[:MAX_ENTRIES]
         if (
-            path == self.path and self.builds and len(shown) == len(self._entries) and len(items) - len(shown) == self._left_out
+            path == self.path
+            and self.builds
+            and len(shown) == len(self._entries)
+            and len(items) - len(shown) == self._left_out
             and all(_same_notes(entry.item, item) for entry, item in zip(self._entries, shown))
         ):
             # The same notes again (a trail step inside one file): keep the layout and scroll;

@@ -50,10 +50,24 @@ _WORD = re.compile(r"[^\W\d]\w*|\d\w*")
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 
 # Capture name -> CSS component class, styled from the theme's colours in DEFAULT_CSS.
-_SYNTAX_CLASS = {name: "source-view--" + name.replace(".", "-") for name in (
-    "keyword", "function", "function.builtin", "function.method", "type", "string", "escape",
-    "number", "constant.builtin", "comment", "operator", "property", "variable",
-)}
+_SYNTAX_CLASS = {
+    name: "source-view--" + name.replace(".", "-")
+    for name in (
+        "keyword",
+        "function",
+        "function.builtin",
+        "function.method",
+        "type",
+        "string",
+        "escape",
+        "number",
+        "constant.builtin",
+        "comment",
+        "operator",
+        "property",
+        "variable",
+    )
+}
 
 
 DEFAULT_KEYMAP = build_keymap()
@@ -127,9 +141,14 @@ class SourceView(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES = {
-        "source-view--gutter", "source-view--gutter-cursor", "source-view--cursor-line",
-        "source-view--selection", "source-view--cursor", "source-view--match",
-        "source-view--match-current", "source-view--status",
+        "source-view--gutter",
+        "source-view--gutter-cursor",
+        "source-view--cursor-line",
+        "source-view--selection",
+        "source-view--cursor",
+        "source-view--match",
+        "source-view--match-current",
+        "source-view--status",
         *(f"source-view--pack-{i}" for i in range(PACK_COLOURS)),
         *_SYNTAX_CLASS.values(),
     }
@@ -533,9 +552,7 @@ class SourceView(ScrollView, can_focus=True):
 
     # ---- cursor and selection ---------------------------------------------------------------
 
-    def _move_to(
-        self, row: int, col: int | None = None, *, center: bool = False, extend: bool = False, keep_selection: bool = False
-    ) -> None:
+    def _move_to(self, row: int, col: int | None = None, *, center: bool = False, extend: bool = False, keep_selection: bool = False) -> None:
         if not self._lines:
             return
         row = max(0, min(row, len(self._lines) - 1))
