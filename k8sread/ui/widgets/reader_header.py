@@ -49,7 +49,7 @@ class Banner(Static):
     DEFAULT_CSS = """
     Banner {
         height: auto;
-        max-height: 2;
+        max-height: 4;  # a read-only reason names a path: it must not be cut
         background: $warning 20%;
         color: $foreground;
         padding: 0 1;
