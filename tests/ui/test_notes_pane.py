@@ -495,3 +495,13 @@ async def test_a_line_comment_shows_its_text_where_a_title_would_be():
         assert rows[0].startswith(f"▌ {PACK_GLYPHS[0]} Ticks every 1 s;")  # the text, where a title would be
         assert "minute." in rows[1] and rows[2] == "▌   L30 · series"
         assert "(untitled)" not in "\n".join(rows)
+
+
+def test_a_huge_body_is_cut_for_the_pane_not_for_the_note():
+    from k8sread.ui.widgets.note_entry import BODY_SHOWN, NoteEntry
+
+    body = "line of a very long note\n" * 100_000  # 2.5 MB
+    entry = NoteEntry(Placed(Note(id="big", start=1, end=2, title="t", body=body), "stranger", 0), lang="en")
+    shown = entry.body_markdown()
+    assert len(shown) < BODY_SHOWN + 200 and "more characters" in shown
+    assert len(entry.item.note.body) == len(body)

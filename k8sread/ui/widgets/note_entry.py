@@ -326,6 +326,10 @@ LAID_OUT_MAX = 512
 _LAID_OUT: OrderedDict[tuple, tuple[Any, list[Row]]] = OrderedDict()
 
 
+# Characters of a note's body the pane lays out; beyond, it says how much more there is.
+BODY_SHOWN = 20_000
+
+
 class NoteEntry:
     """One note of the pane: its item, its language, and its rows per width."""
 
@@ -371,7 +375,13 @@ class NoteEntry:
         return Content(" ".join(f"#{tag}" for tag in tags if tag))
 
     def body_markdown(self) -> str:
-        return inert(self.item.note.body_in(self.lang))
+        body = self.item.note.body_in(self.lang)
+        if len(body) > BODY_SHOWN:
+            # A stranger's pack may hold a 2 MB body: laying it out took 1.9 s. The pane shows
+            # the start; the editor and the exports have all of it.
+            cut = body.rfind("\n", 0, BODY_SHOWN)
+            body = body[: cut if cut > BODY_SHOWN // 2 else BODY_SHOWN] + f"\n\n… {len(body) - BODY_SHOWN:,} more characters: `e` or `x` for the whole note"
+        return inert(body)
 
     # ---- rows ------------------------------------------------------------------------
 
