@@ -37,6 +37,9 @@ from k8sread.core.source_tree import SourceText, SourceTree
 
 Severity = Literal["information", "warning", "error"]
 
+# Notes files of a folder read to find notes whose declaration came to the open file.
+SIBLING_BYTES = 512 * 1024
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -275,10 +278,29 @@ class Reader:
         for placement in placements:
             gone = relocated(placement, package) if placement in left else None
             result.append(moved_away(placement, gone) if gone is not None else placement)
-        came = [(index, pack, note, other) for index, pack, other in siblings for note in pack.notes_for(other)]
+        came = [(index, pack, note, other) for index, pack, other in self._within_budget(siblings) for note in pack.notes_for(other)]
         result.extend(incoming(path, came, package))
         result.sort(key=Placement.sort_key)
         return result
+
+    def _within_budget(self, siblings: list[tuple[int, Pack, str]]) -> list[tuple[int, Pack, str]]:
+        """The sibling notes files looked through for notes that came to this file, smallest
+        first, up to SIBLING_BYTES in all: in an honest pack a folder's notes are a few KiB, and
+        a stranger's folder of 2 MiB files must not cost a second a file (they parse at ~3 MB/s)."""
+        sized: list[tuple[int, tuple[int, Pack, str]]] = []
+        for sibling in siblings:
+            try:
+                sized.append((sibling[1].notes_path(sibling[2]).stat().st_size, sibling))
+            except (OSError, K8sreadError):
+                continue
+        kept: list[tuple[int, Pack, str]] = []
+        total = 0
+        for size, sibling in sorted(sized, key=lambda item: item[0]):
+            total += size
+            if total > SIBLING_BYTES:
+                break
+            kept.append(sibling)
+        return kept
 
     def refresh(self) -> Update:
         """Place the current file's notes again (after a write, a pack switch)."""
