@@ -347,9 +347,12 @@ async def test_small_terminal_layout(reader_tree):
         tree = app.query_one("#tree")
         # Reading: the tree is folded to a rail, the code has the room.
         assert view.size.width >= 50 and not tree.display
+        await pilot.press("right_square_bracket", "right_square_bracket")  # steps while folded
+        await settle(pilot)
         await pilot.press("ctrl+b")  # into the tree: it unfolds and has the focus
         await pilot.pause()
         assert tree.display and tree.has_focus
+        assert tree.cursor_node is not None and tree.cursor_node.data.path == app.current_path  # revealed now
         await pilot.press("ctrl+b")  # back to the code: it folds again
         await pilot.pause()
         assert not tree.display and view.has_focus

@@ -61,6 +61,7 @@ class ReaderScreen(Screen[None]):
         self.tree_width = 32
         self.notes_width: int | None = None  # None: as wide as the code's 80 columns allow, at most 44
         self._finder_index: Any = None
+        self._reveal_pending: str | None = None
         self._position_dirty = False
 
     @property
@@ -130,7 +131,13 @@ class ReaderScreen(Screen[None]):
         if update.counts:
             self.query_one(FileTree).set_counts(self.reader.packs.note_counts())
         if update.reveal:
-            self.query_one(FileTree).reveal(update.reveal)
+            tree = self.query_one(FileTree)
+            if tree.display:
+                tree.reveal(update.reveal)
+            else:
+                # Folded while you read: expanding nodes nobody sees made Textual re-measure the
+                # whole tree on every step (~23 ms). Revealed when it unfolds.
+                self._reveal_pending = update.reveal
         if update.trail:
             self._update_map()
         if update.focus_source:
@@ -178,6 +185,9 @@ class ReaderScreen(Screen[None]):
         room_with_tree = width - (tree_width + 1) - (notes_width + 1) - GUTTER_AND_SCROLLBAR
         folded = not tree.has_focus and self.reader.current_path is not None and room_with_tree < CODE_COLUMNS
         tree.display = not folded
+        if not folded and self._reveal_pending:
+            pending, self._reveal_pending = self._reveal_pending, None
+            tree.reveal(pending)  # type: ignore[attr-defined]
         self.query_one("#rail").display = folded
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -603,6 +613,7 @@ class ReaderScreen(Screen[None]):
             tree.display = True
             self.query_one("#rail").display = False
             tree.focus()
+            self._reveal_pending = None
             if self.reader.current_path:
                 tree.reveal(self.reader.current_path)
 
