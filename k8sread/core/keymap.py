@@ -111,6 +111,7 @@ DEFAULTS: tuple[KeyAction, ...] = (
     KeyAction("source.definition", "enter,g d", "definition", "Go to definition", SOURCE),
     KeyAction("source.references", "g r", "references", "References", SOURCE),
     KeyAction("source.clear", "escape", "clear", "Clear", SOURCE, palette=False),
+    KeyAction("source.toggle_wrap", "W", "toggle_wrap", "Wrap long lines", SOURCE),
 )
 
 

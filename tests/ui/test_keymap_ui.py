@@ -91,3 +91,16 @@ async def test_a_text_step_shows_as_a_page_and_brackets_walk_on(reader_tree):
         await pilot.press("t")
         await settle(pilot)
         assert type(app.screen).__name__ == "TrailScreen"  # lists the text step without crashing
+
+
+@sync
+async def test_w_wraps_long_lines(reader_tree):
+    (reader_tree / "pkg/long.go").write_text("package x\n\nvar long = \"" + "x" * 400 + "\"\n")
+    app = make_app(reader_tree, open_path="pkg/long.go")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.query_one(SourceView)
+        assert not view.wrapped and view.render_line(2).text.rstrip().endswith("›")
+        await pilot.press("W")
+        await pilot.pause()
+        assert view.wrapped and "↪" in view.render_line(3).text
