@@ -178,6 +178,8 @@ class Tmux:
             pass
         self.proc.kill()
         self.proc.wait()
+        # When the control client broke first, the server is still up: stop it from outside.
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, check=False)
 
 
 def _quote(text: str) -> str:
