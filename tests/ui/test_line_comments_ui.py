@@ -93,3 +93,19 @@ async def test_comments_from_a_pack_are_drawn_inert_in_its_colour(reader_tree):
         texts = row_texts(view)
         assert any("// evil" in text and "\x1b" not in text for text in texts)
         assert app.reader.comments() and not [p for p in app.reader.placed() if p.note.is_comment]
+
+
+@sync
+async def test_a_comment_wider_than_the_code_says_it_goes_on(reader_tree):
+    from k8sread.core.note import Note
+
+    mine = writable_pack(None)
+    mine.upsert(PATH, Note(id="c-long", kind=COMMENT, start=3, end=3, title="", body="word " * 60))
+    app = make_app(reader_tree)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.query_one(SourceView)
+        view.go_to_line(1)
+        await pilot.pause()
+        (row,) = [text for text in row_texts(view) if "// word" in text]
+        assert row.rstrip().endswith("›")

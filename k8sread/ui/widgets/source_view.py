@@ -995,7 +995,11 @@ class SourceView(ScrollView, can_focus=True):
         colour = self._plain(f"source-view--pack-{pack % PACK_COLOURS}").color
         style = self._plain("source-view--gutter") + Style(color=colour, italic=True, dim=True)
         code = Strip([Segment(" " * indent + "// " + text, style)])
-        code = code.crop(scroll_x, scroll_x + self._code_width) if scroll_x else code.crop(0, self._code_width)
+        width = self._code_width
+        goes_on = code.cell_length > scroll_x + width
+        code = code.crop(scroll_x, scroll_x + width) if scroll_x else code.crop(0, width)
+        if goes_on:  # as for code: the comment goes on past the edge
+            code = Strip([*code.crop(0, width - 1), Segment("›", self._edge_style(""))])
         return Strip([Segment(" " * self._gutter_width, self._plain("source-view--gutter")), *code])
 
     def _gutter_continued(self, line_kind: str) -> list[Segment]:
