@@ -353,6 +353,7 @@ async def test_small_terminal_layout(reader_tree):
         await pilot.pause()
         assert tree.display and tree.has_focus
         assert tree.cursor_node is not None and tree.cursor_node.data.path == app.current_path  # revealed now
+        assert tree._file_counts  # and its note counts, left until it was seen
         await pilot.press("ctrl+b")  # back to the code: it folds again
         await pilot.pause()
         assert not tree.display and view.has_focus

@@ -62,6 +62,7 @@ class ReaderScreen(Screen[None]):
         self.notes_width: int | None = None  # None: as wide as the code's 80 columns allow, at most 44
         self._finder_index: Any = None
         self._reveal_pending: str | None = None
+        self._counts_pending = False
         self._position_dirty = False
 
     @property
@@ -108,6 +109,7 @@ class ReaderScreen(Screen[None]):
             view.load(shown.path, shown.text, highlight=shown.highlight)
             self.query_one(ReaderHeader).file = shown.path
             self.query_one(FileTree).mark_read(shown.path)
+            self._apply_widths()  # the tree folds once a file is open: before counts and reveal
         if update.placements:
             exact, moved, changed = self.reader.markers()
             view.set_markers(exact, moved=moved, changed=changed)
@@ -129,7 +131,12 @@ class ReaderScreen(Screen[None]):
                 position = cursor.restore
                 view.restore_position(position.cursor, max(1, position.column), position.top, position.selection)
         if update.counts:
-            self.query_one(FileTree).set_counts(self.reader.packs.note_counts())
+            if self.query_one(FileTree).display:
+                self.query_one(FileTree).set_counts(self.reader.packs.note_counts())
+            else:
+                # The badges of a folded tree are not seen: counting every notes file of every
+                # pack (10,000 of them in a stranger's pack: 0.5 s) waits until it unfolds.
+                self._counts_pending = True
         if update.reveal:
             tree = self.query_one(FileTree)
             if tree.display:
@@ -142,8 +149,6 @@ class ReaderScreen(Screen[None]):
             self._update_map()
         if update.focus_source:
             view.focus()
-        if update.shown is not None:
-            self._apply_widths()
         for notice in update.notices:
             self.app.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
         if update.page is not None:
@@ -185,6 +190,9 @@ class ReaderScreen(Screen[None]):
         room_with_tree = width - (tree_width + 1) - (notes_width + 1) - GUTTER_AND_SCROLLBAR
         folded = not tree.has_focus and self.reader.current_path is not None and room_with_tree < CODE_COLUMNS
         tree.display = not folded
+        if not folded and self._counts_pending:
+            self._counts_pending = False
+            tree.set_counts(self.reader.packs.note_counts())  # type: ignore[attr-defined]
         if not folded and self._reveal_pending:
             pending, self._reveal_pending = self._reveal_pending, None
             tree.reveal(pending)  # type: ignore[attr-defined]
