@@ -95,7 +95,7 @@ async def test_a_text_step_shows_as_a_page_and_brackets_walk_on(reader_tree):
 
 @sync
 async def test_w_wraps_long_lines(reader_tree):
-    (reader_tree / "pkg/long.go").write_text("package x\n\nvar long = \"" + "x" * 400 + "\"\n")
+    (reader_tree / "pkg/long.go").write_text('package x\n\nvar long = "' + "x" * 400 + '"\n')
     app = make_app(reader_tree, open_path="pkg/long.go")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
