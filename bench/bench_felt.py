@@ -316,8 +316,8 @@ def _definition_target(root: Path, path: str, lines: list[str], near: int) -> tu
 
 def make_plan(name: str, root: Path, argv: list[str], open_path: str, open_line: int) -> Plan:
     from k8sread.core.highlight import split_lines
-    from k8sread.core.placement import Locator
     from k8sread.core.packset import PackSet
+    from k8sread.core.placement import Locator
     from k8sread.core.source_tree import SourceTree
 
     tree = SourceTree.open(root)
