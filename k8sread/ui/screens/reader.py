@@ -174,7 +174,7 @@ class ReaderScreen(Screen[None]):
         notes, then the tree, which folds to a rail while the reader is in the code."""
         width = self.size.width if width is None else width
         narrow = width < NARROW_WIDTH
-        tree = self.query_one("#tree")
+        tree = self.query_one(FileTree)
         notes = self.query_one("#notes")
         if self.notes_width is not None:
             notes_width = self.notes_width
@@ -192,10 +192,10 @@ class ReaderScreen(Screen[None]):
         tree.display = not folded
         if not folded and self._counts_pending:
             self._counts_pending = False
-            tree.set_counts(self.reader.packs.note_counts())  # type: ignore[attr-defined]
+            tree.set_counts(self.reader.packs.note_counts())
         if not folded and self._reveal_pending:
             pending, self._reveal_pending = self._reveal_pending, None
-            tree.reveal(pending)  # type: ignore[attr-defined]
+            tree.reveal(pending)
         self.query_one("#rail").display = folded
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
