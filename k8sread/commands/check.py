@@ -50,8 +50,7 @@ from k8sread.core.note_write import MERGED, SAVED, UNCHANGED, NoteChange
 from k8sread.core.pack import Pack
 from k8sread.core.packset import bundled_pack_dirs_for
 from k8sread.core.paths import bundled_annotations_dir, user_pack_dir
-from k8sread.core.placement import Package, Placement, place_file, record_commit, relocated, repinned, stores_text, write_repin
-from k8sread.core.symbols import extract_symbols
+from k8sread.core.placement import Package, Placement, place_file, record_commit, relocated, repinned, stores_text, symbols_of, write_repin
 
 HELP = "check that every note of a pack is still on its code (for CI); --fix re-pins"
 
@@ -220,7 +219,8 @@ def check_file(pack: Pack, tree, path: str, notes: list[Note], fix: bool, *, acc
         if fix:
             _fix_moved_files(result, tree, accept_changed)
         return result
-    symbols = extract_symbols(source.text) if path.endswith(".go") else []
+    # The same text place_file parses: its symbols are reused, not parsed a second time.
+    symbols = symbols_of("\n".join(lines)) if path.endswith(".go") else ()
     if fix:
         changes = _fixes(result.notes, lines, symbols, accept_changed=accept_changed, commit=tree.commit)
         if changes:

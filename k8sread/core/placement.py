@@ -190,7 +190,7 @@ def repinned(placement: Placement, lines: Sequence[str], *, commit: str | None =
     fresh anchor computed there. `commit`: the checkout's, recorded in the anchor when it is
     not the pack's (see `record_commit`)."""
     assert placement.start is not None and placement.end is not None
-    symbols = extract_symbols("\n".join(lines)) if placement.path.endswith(".go") else ()
+    symbols = symbols_of("\n".join(lines)) if placement.path.endswith(".go") else ()
     anchor = reanchored(placement.note.anchor, lines, placement.start, placement.end, symbols, commit=commit, store_text=store_text)
     return placement.note.with_changes(start=placement.start, end=placement.end, anchor=anchor)
 
@@ -437,7 +437,7 @@ def anchored(note: Note, lines: Sequence[str], *, is_go: bool) -> Note:
     """The note with an anchor computed from the lines it covers now (saving adds the fields)."""
     if note.end > len(lines):
         return note
-    symbols = extract_symbols("\n".join(lines)) if is_go else ()
+    symbols = symbols_of("\n".join(lines)) if is_go else ()
     return note.with_changes(anchor=reanchored(note.anchor, lines, note.start, note.end, symbols))
 
 

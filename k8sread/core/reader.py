@@ -13,10 +13,11 @@ from typing import Any, Literal
 
 from k8sread.core.drafts import Draft, DraftStore
 from k8sread.core.errors import K8sreadError
+from k8sread.core.gutter import marks_by_kind
 from k8sread.core.history import JumpHistory, Place
-from k8sread.core.note import Note, default_author, now
+from k8sread.core.note import COMMENT, Note, default_author, localized, new_id, now
 from k8sread.core.note_diff import NoteDiff, note_diff
-from k8sread.core.note_write import CONFLICT, DELETED, NoteChange, WriteOutcome
+from k8sread.core.note_write import DELETED, NoteChange, WriteOutcome
 from k8sread.core.pack import Pack
 from k8sread.core.packset import PackSet
 from k8sread.core.placement import (
@@ -360,8 +361,6 @@ class Reader:
     def markers(self) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, list[int]]]:
         """line -> pack indexes, for notes where the pack has them, for moved ones and for
         changed ones (each drawn with its own glyph)."""
-        from k8sread.core.gutter import marks_by_kind
-
         # One step per marked line and pack, however many notes overlap (a stranger's pack may
         # put 5000 notes over one 67k-line file).
         spans = [(p.start, p.end, p.pack_index, "changed" if p.changed else "moved" if p.moved else "exact") for p in self.placed()]
@@ -434,8 +433,6 @@ class Reader:
             return Update(ok=False)
         text_step = self.trail.text(note_id)
         if text_step is not None:
-            from k8sread.core.note import localized
-
             self.session.trail_step = note_id
             self.session.read_notes.add(note_id)
             update = Update(trail=True)
@@ -637,9 +634,6 @@ class Reader:
         notices = [Notice(problem, "warning", 10) for problem in self.drafts.problems]
         return (drafts[-1] if drafts else None), notices
 
-    def conflicted(self, outcome: WriteOutcome) -> bool:
-        return outcome.kind == CONFLICT
-
     # ---- line comments ---------------------------------------------------------------
 
     def toggle_comments(self) -> Update:
@@ -673,8 +667,6 @@ class Reader:
             pack = self.packs.writable
             if pack is None:
                 return Update().failed("No writable pack: start with --pack DIR")
-            from k8sread.core.note import COMMENT, new_id
-
             note = Note(id=new_id("c"), kind=COMMENT, start=line, end=line, title="", body=text, author=default_author(), created=now(), updated=now())
             change = NoteChange.add(anchored(note, self.lines, is_go=self.current_path.endswith(".go")))
         assert pack is not None

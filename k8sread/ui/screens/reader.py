@@ -592,11 +592,11 @@ class ReaderScreen(Screen[None]):
         if path is None or not path.endswith(".go"):
             self.app.notify("The outline is for Go files")
             return
-        from k8sread.core.symbols import extract_symbols
+        from k8sread.core.placement import symbols_of
         from k8sread.ui.screens.outline import OutlineScreen
 
         view = self.query_one(SourceView)
-        symbols = extract_symbols("\n".join(view.lines))
+        symbols = list(symbols_of("\n".join(view.lines)))  # parsed once already, when the notes were placed
 
         def chosen(symbol: Any) -> None:
             if symbol is not None:
