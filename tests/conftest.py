@@ -68,3 +68,19 @@ def reader_tree(tmp_path) -> Path:
     writable.save_notes("pkg/apply/apply.go", [note("pkg/apply/apply.go", "g-run", "func (o *ApplyOptions) Run", 7, "运行", "Run it")])
     writable.save_notes("pkg/store/store.go", [note("pkg/store/store.go", "g-create", "func (s *Store) Create", 7, "创建", "Create")])
     return root
+
+
+@pytest.fixture
+def scratch_git_home(tmp_path, monkeypatch):
+    """isolated_home moves k8sread's folders; this moves git's own (global config, identity,
+    excludes file) for tests that run real git, so nothing of the machine's user leaks in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "t")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "t@t")
+    return home

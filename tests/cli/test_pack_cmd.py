@@ -17,15 +17,7 @@ from k8sread.core.paths import data_dir
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"]
 
 
-@pytest.fixture(autouse=True)
-def scratch_home(tmp_path, monkeypatch):
-    """conftest moves k8sread's folders; git's own (global config, excludes file) move here."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+pytestmark = pytest.mark.usefixtures("scratch_git_home")
 
 
 def git(cwd, *args):

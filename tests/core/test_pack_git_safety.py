@@ -24,19 +24,7 @@ SOURCE = "package x\n\nfunc A() {\n\treturn\n}\n"
 REAL_GIT = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True).stdout.strip()
 
 
-@pytest.fixture(autouse=True)
-def scratch_home(tmp_path, monkeypatch):
-    """No global git config, identity or excludes file of the machine's user leaks in."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "t")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "t@t")
-    return home
+pytestmark = pytest.mark.usefixtures("scratch_git_home")
 
 
 def git(cwd: Path, *args: str) -> str:
