@@ -209,7 +209,7 @@ class Reader:
             update.reveal = self.current_path
         return update
 
-    def open(self, path: str, *, line: int | None = None, select: tuple[int, int] | None = None, restore: bool = False) -> Update:
+    def open(self, path: str, *, line: int | None = None, select: tuple[int, int] | None = None, restore: bool = False, persist: bool = True) -> Update:
         """Show `path`; a failed Update (and the reason) when it cannot be shown."""
         try:
             source = self.tree.read_text(path)
@@ -242,7 +242,8 @@ class Reader:
             update.cursor = Cursor(restore=position)
         else:
             update.cursor = Cursor(line=1)
-        update.notices.extend(self.persist())
+        if persist:  # a trail step saves once, after it has set its step too
+            update.notices.extend(self.persist())
         return update
 
     def _place(self) -> None:
@@ -444,7 +445,7 @@ class Reader:
             return Update().failed(f"Trail step {note_id!r} has no note in pack {self.trail.pack.name}")
         path, note = where
         # Consecutive steps are often in one file: no reload, no redraw of the notes pane.
-        update = self.open(path) if path != self.current_path else Update()
+        update = self.open(path, persist=False) if path != self.current_path else Update()
         if not update.ok:
             return update
         # Where the note's code is in this checkout, which may not be the pack's commit.

@@ -188,3 +188,12 @@ def test_a_text_step_is_a_page_and_the_walk_goes_on(reader_tree):
     after = reader.step(1)
     assert after.shown is not None and after.shown.path == "pkg/apply/apply.go" and reader.session.trail_step == "g-run"
     assert reader.step(-1).page is not None  # and back onto it
+
+
+def test_a_step_to_another_file_saves_the_session_once(reader, monkeypatch):
+    reader.start()
+    reader.step(1)  # g-main, in the file already open
+    saves = []
+    monkeypatch.setattr(reader.session, "save", lambda: saves.append(reader.session.trail_step))
+    update = reader.step(1)  # g-run, in another file
+    assert update.shown is not None and saves == ["g-run"]
