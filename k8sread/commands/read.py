@@ -72,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
     open_path, open_line = parse_open(args.open)
     require_terminal()
     problem = read_only_reason(tree.root, remember=choice.reason != "demo")
+    import gc
+
+    # Nothing worth collecting while Textual and the reader import and draw the first screen;
+    # the app's GcPolicy freezes start-up's objects and turns the collector back on then.
+    gc.disable()
     from k8sread.ui.app import ReaderApp
 
     # Read-only: the reader says why for the whole session and refuses every write.

@@ -6,9 +6,14 @@ Textual's CSS, every widget, the symbol index and each screen's rendered Strips:
 collection took about 93 ms and hit 65 % of `]` presses (issue 11), so steps stalled at random.
 
 The policy:
-- `freeze()` after start-up (and again when big long-lived data arrives, such as the symbol
-  index): one collection, then `gc.freeze()` moves everything alive into the permanent
-  generation, which later collections never walk;
+- no collection at all while starting (`k8sread` disables the collector before its imports):
+  a full collection of the freshly imported heap took about 110 ms and landed between the
+  first frame and the code on screen;
+- `gc.freeze()` once the first screen is drawn, with no collection first: everything alive
+  moves into the permanent generation, which later collections never walk, and the collector
+  is enabled again (what is frozen is start-up's, alive for the whole session);
+- when big long-lived data arrives (the symbol index), `freeze_when_idle()`: at the next idle
+  moment, one collection, then `gc.freeze()` again;
 - automatic full collections become rare (generation 2 threshold `FULL_EVERY` instead of 10),
   young collections stay as they are (they are cheap);
 - `collect_if_idle()`, from a timer: once no key or mouse event has come for `IDLE_AFTER`
@@ -20,8 +25,9 @@ collection: memory stays bounded either way.
 
 API (the app wires it):
     policy = GcPolicy.attach(app)   # in on_mount: thresholds, input tracking, the idle timer,
-                                    # and a freeze() once the first screen is drawn
-    policy.freeze()                 # when the symbol index (or similar) has loaded
+                                    # and a start-up freeze once the first screen is drawn
+    policy.freeze_when_idle()       # when the symbol index (or similar) has loaded
+    policy.freeze()                 # a collection and a freeze, now
     policy.detach()                 # optional, on unmount: thresholds back, unfreeze
     policy.stats                    # collections seen: {"automatic_full": n, "idle": n, ...}
 """
@@ -57,6 +63,7 @@ class GcPolicy:
         self._idle_collecting = False
         self.stats = {"automatic_full": 0, "automatic_full_ms": 0.0, "idle": 0, "idle_ms": 0.0, "frozen": 0}
         self._started: float | None = None
+        self._freeze_pending = False
 
     # ---- wiring ----------------------------------------------------------------------
 
@@ -68,7 +75,7 @@ class GcPolicy:
         # immediate: counted as the event arrives, not after the queue drains.
         app.message_signal.subscribe(app, policy._message, immediate=True)
         policy._timer = app.set_interval(CHECK_EVERY, policy.collect_if_idle, name="gc-policy")
-        app.call_after_refresh(policy.freeze)
+        app.call_after_refresh(policy.freeze_start_up)
         return policy
 
     def install(self) -> None:
@@ -106,13 +113,29 @@ class GcPolicy:
         gc.freeze()
         self.stats["frozen"] = gc.get_freeze_count()
 
+    def freeze_start_up(self) -> None:
+        """The first screen is up: what start-up made lives as long as the reader. No
+        collection first (that was the 110 ms pause); the collector works again from here."""
+        gc.freeze()
+        gc.enable()
+        self.stats["frozen"] = gc.get_freeze_count()
+
+    def freeze_when_idle(self) -> None:
+        """Freeze what is alive (after one collection) at the next idle moment."""
+        self._freeze_pending = True
+
     def idle(self) -> bool:
         return self.clock() - self._last_input >= self.idle_after
 
     def collect_if_idle(self) -> bool:
-        """One full collection when idle and something has aged since the last; True if it ran."""
+        """One full collection when idle and something has aged since the last (or a freeze is
+        due); True if it ran."""
         if not self.idle():
             return False
+        if self._freeze_pending:
+            self._freeze_pending = False
+            self.freeze()
+            return True
         # count[2]: generation-1 collections since the last full one, i.e. objects have been
         # promoted to the old generation; nothing to do when none has happened.
         if gc.get_count()[2] == 0:

@@ -24,7 +24,10 @@ class Clock:
 def restore_gc():
     threshold = gc.get_threshold()
     callbacks = list(gc.callbacks)
+    enabled = gc.isenabled()
     yield
+    if enabled:
+        gc.enable()
     gc.unfreeze()
     gc.set_threshold(*threshold)
     gc.callbacks[:] = callbacks
@@ -86,14 +89,44 @@ class Host(App[None]):
         self.policy = GcPolicy.attach(self)
 
 
+def test_freeze_when_idle_waits_for_idleness_then_collects_and_freezes(restore_gc):
+    clock = Clock()
+    policy = GcPolicy(idle_after=1.0, clock=clock)
+    policy.install()
+    policy.note_input()
+    policy.freeze_when_idle()
+    assert not policy.collect_if_idle()
+    assert gc.get_freeze_count() == 0
+    clock.now += 2
+    assert policy.collect_if_idle()
+    assert policy.stats["idle"] == 1
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    assert not policy.collect_if_idle()  # done once
+
+
+def test_the_start_up_freeze_collects_nothing_and_enables_the_collector(restore_gc):
+    gc.disable()
+    policy = GcPolicy()
+    policy.install()
+    policy.freeze_start_up()
+    # A full collection of the fresh heap was the 110 ms pause between the first frame and the code.
+    assert policy.stats["automatic_full"] == 0 and policy.stats["idle"] == 0
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()
+
+
 @sync
 async def test_attach_freezes_after_the_first_screen_and_sees_keys(restore_gc):
+    # As `k8sread` starts: the collector off during start-up, back on once the screen is up.
+    gc.disable()
     app = Host()
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         policy = app.policy
         assert policy.stats["frozen"] > 0
         assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
         policy._last_input = 0.0
         await pilot.press("x")
         assert policy._last_input > 0.0
