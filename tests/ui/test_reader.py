@@ -448,3 +448,37 @@ async def test_bad_config_theme_is_reported_not_fatal(reader_tree):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
+
+
+@sync
+async def test_the_first_frame_shows_the_requested_line_with_the_tree_folded(reader_tree):
+    """`k8sread TREE --open FILE:LINE`: the first frame drawn already has the line centred and
+    the tree folded for the code. It used to draw line 1 beside the open tree, then fold the
+    tree a frame later, then scroll: three frames, ~300 ms, before the code asked for."""
+    from k8sread.ui.widgets.file_tree import FileTree
+    from k8sread.ui.widgets.source_view import SourceView
+
+    body = "".join(f"\tx{n} := {n}\n" for n in range(1, 400))
+    (reader_tree / "pkg/long/long.go").parent.mkdir(parents=True)
+    (reader_tree / "pkg/long/long.go").write_text(f"package long\n\nfunc f() {{\n{body}}}\n")
+    first_frame: list[tuple[int, bool]] = []
+    render_line = SourceView.render_line
+
+    def recording(view, y):
+        if not first_frame:
+            first_frame.append((int(view.scroll_y), view.screen.query_one(FileTree).display))
+        return render_line(view, y)
+
+    app = make_app(reader_tree, open_path="pkg/long/long.go", open_line=300)
+    SourceView.render_line = recording  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            view = app.query_one(SourceView)
+            top, tree_shown = first_frame[0]
+            assert view.cursor_line == 300
+            assert top == int(view.scroll_y)  # no later scroll: the first frame was the final one
+            assert top < 300 - 1 < top + view.size.height
+            assert not tree_shown
+    finally:
+        SourceView.render_line = render_line  # type: ignore[method-assign]

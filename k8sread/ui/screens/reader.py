@@ -109,6 +109,10 @@ class ReaderScreen(Screen[None]):
             view.load(shown.path, shown.text, highlight=shown.highlight)
             self.query_one(ReaderHeader).file = shown.path
             self.query_one(FileTree).mark_read(shown.path)
+            if update.focus_source:
+                # Now, not via focus()'s next turn of the loop: the tree folds for the code in
+                # this same layout, and the first frame is the final one.
+                self.set_focus(view, scroll_visible=False)
             self._apply_widths()  # the tree folds once a file is open: before counts and reveal
         if update.placements:
             exact, moved, changed = self.reader.markers()
@@ -188,7 +192,8 @@ class ReaderScreen(Screen[None]):
         tree_width = min(self.tree_width, 20) if narrow else self.tree_width
         tree.styles.width = tree_width
         room_with_tree = width - (tree_width + 1) - (notes_width + 1) - GUTTER_AND_SCROLLBAR
-        folded = not tree.has_focus and self.reader.current_path is not None and room_with_tree < CODE_COLUMNS
+        # The screen's focus, not tree.has_focus: that one follows a turn of the loop later.
+        folded = self.focused is not tree and self.reader.current_path is not None and room_with_tree < CODE_COLUMNS
         tree.display = not folded
         if not folded and self._counts_pending:
             self._counts_pending = False
@@ -512,7 +517,7 @@ class ReaderScreen(Screen[None]):
         self.symbol_index = index
         policy = getattr(self.app, "gc_policy", None)
         if policy is not None and not status:
-            policy.freeze()  # the index is long-lived: out of every later collection's way
+            policy.freeze_when_idle()  # the index is long-lived: out of every later collection's way
         self.index_status = status
         header = self.query_one(ReaderHeader)
         if header.status.startswith("indexing"):

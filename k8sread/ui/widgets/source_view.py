@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from itertools import accumulate, groupby
 
 from rich.segment import Segment
@@ -231,12 +231,16 @@ class SourceView(ScrollView, can_focus=True):
         # 0-based line -> [(text, pack index)]. They are rows, never lines: the cursor,
         # selection, search and copy only ever see the code.
         self._comments: dict[int, list[tuple[str, int]]] = {}
+        # What waits for the first size (a cursor to centre, a top line to restore): run in
+        # _size_updated, during the layout, so the first frame already shows the right lines.
+        self._on_size: list[Callable[[], None]] = []
 
     # ---- loading ----------------------------------------------------------------------------
 
     def load(self, path: str, text: str, *, highlight: bool = True) -> None:
         """Show `text` as the content of `path`; the cursor goes to line 1."""
         self._hl.cancel()
+        self._on_size = []  # what waited for the previous file's first size
         self.path = path
         self._text = text
         self._hl = make_highlighter(text, go=highlight and path.endswith(".go"))
@@ -257,7 +261,7 @@ class SourceView(ScrollView, can_focus=True):
         self._set_virtual_size()
         self.refresh()
         if self.is_mounted:
-            self.scroll_to(0, 0, animate=False)
+            self.scroll_to(0, 0, animate=False, immediate=True)
             self._schedule_parse()
         self.post_message(self.CursorMoved(1, 1))
         self.post_message(self.SelectionChanged(None))
@@ -345,9 +349,9 @@ class SourceView(ScrollView, can_focus=True):
         start, end = self._line_row(self._selection[0]), self._line_last_row(self._selection[1])
         top, height = int(self.scroll_y), self.size.height
         if end >= top + height:
-            self.scroll_to(y=min(start, end - height + 1), animate=False)
+            self.scroll_to(y=min(start, end - height + 1), animate=False, immediate=True)
         elif start < top:
-            self.scroll_to(y=start, animate=False)
+            self.scroll_to(y=start, animate=False, immediate=True)
 
     def restore_position(self, cursor: int, column: int = 1, top: int | None = None, selection: tuple[int, int] | None = None) -> None:
         """Put back a place remembered from `cursor_line`, `cursor_column`, `scroll_y`, `selection`."""
@@ -357,7 +361,7 @@ class SourceView(ScrollView, can_focus=True):
             self._after_layout(lambda: self._scroll_top(top))
 
     def _scroll_top(self, top: int) -> None:
-        self.scroll_to(y=top, animate=False)
+        self.scroll_to(y=top, animate=False, immediate=True)
         self._keep_cursor_visible(center=False)
 
     def word_under_cursor(self) -> tuple[str, int, int] | None:
@@ -394,16 +398,27 @@ class SourceView(ScrollView, can_focus=True):
         # were drawn under it.
         return max(1, self.scrollable_content_region.width - self._gutter_width)
 
-    def _after_layout(self, callback) -> None:
+    def _after_layout(self, callback: Callable[[], None]) -> None:
         if self.size.height:
             callback()
         else:
-            self.call_after_refresh(callback)
+            self._on_size.append(callback)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Called by the layout before the frame is rendered: scrolling here means the first
+        # frame after a start or a resize shows the cursor's lines (a deferred scroll painted
+        # line 1 first, then the cursor's lines a frame later).
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self._on_size and self.size.height:
+            waiting, self._on_size = self._on_size, []
+            for callback in waiting:
+                callback()
+        return resized
 
     def _keep_cursor_visible(self, *, center: bool = False) -> None:
         height = self.size.height
         if not height:
-            self.call_after_refresh(self._keep_cursor_visible, center=center)
+            self._on_size.append(lambda: self._keep_cursor_visible(center=center))
             return
         top = int(self.scroll_y)
         cell = cell_of_char(self._lines[self._row], self._col) if self._lines else 0
@@ -428,7 +443,9 @@ class SourceView(ScrollView, can_focus=True):
         elif cell >= left + width:
             x = cell - width + 1 + min(SIDE_MARGIN, width // 4)
         if x is not None or y is not None:
-            self.scroll_to(x=x, y=y, animate=False)
+            # Now, not after the next refresh (Textual's default): a deferred scroll cost every
+            # step that scrolls a second frame.
+            self.scroll_to(x=x, y=y, animate=False, immediate=True)
             if (y is not None and int(self.scroll_y) != y) or (x is not None and int(self.scroll_x) != x):
                 # Right after load() the new size is not laid out yet and the scroll was
                 # clamped: do it again once the layout has caught up.
@@ -632,7 +649,7 @@ class SourceView(ScrollView, can_focus=True):
     def action_page(self, direction: int, extend: bool = False) -> None:
         page = self._page()
         top = int(self.scroll_y) + direction * page
-        self.scroll_to(y=max(0, min(top, self.max_scroll_y)), animate=False)
+        self.scroll_to(y=max(0, min(top, self.max_scroll_y)), animate=False, immediate=True)
         self._move_to(self._row + direction * page, extend=extend)
 
     def action_extend_page(self, direction: int) -> None:
