@@ -51,6 +51,7 @@ SOURCE: Path | None = None
 # --gc-policy: run the reader with k8sread.ui.gc_policy attached, as the app will once it is
 # wired (freeze after the first screen and when the symbol index is in, collect when idle).
 GC_POLICY = False
+STARTS_ONLY = False  # --starts-only
 GC_NOTE = ", gc_policy attached by the benchmark"
 GC_SHIM = """
 import sys
@@ -460,6 +461,10 @@ def run_k8sread(tmux: Tmux, plan: Plan, cwd: Path, *, quick: bool, quiet: float,
     s = Session(tmux, "reader", quiet)
     start_samples.append(s.start(argv, cwd, plan.expect_text, label=None))
     s.samples["start"] = start_samples
+    if STARTS_ONLY:
+        s.stop()
+        out["samples"] = s.samples
+        return out
     s.settle(quiet=1.5, timeout=60.0)
     out["rss_mb"]["first screen"] = s.rss()
     steps = plan.steps[:10] if quick else plan.steps
@@ -549,6 +554,10 @@ def run_vim(tmux: Tmux, plan: Plan, cwd: Path, workdir: Path, *, quick: bool, qu
             s.stop()
     s.settle(quiet=1.0)
     out["rss_mb"]["first screen"] = s.rss()
+    if STARTS_ONLY:
+        s.stop()
+        out["samples"] = s.samples
+        return out
     steps = plan.steps[:10] if quick else plan.steps
     where = plan.open_path
     position = -1
@@ -696,7 +705,10 @@ def table(tree: str, k8s: dict, vim: dict, less: list[Timing]) -> str:
 
 
 def temp_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "K8SREAD_", "TMUX"))}
+    # PYTHONDONTWRITEBYTECODE too: a user's install has the reader's bytecode cached (pip
+    # compiles it; an editable install writes it on the first start), and this machine's
+    # environment sets it, which made every start compile k8sread from source (~65 ms).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "K8SREAD_", "TMUX")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
         {
             "HOME": str(home),
@@ -780,6 +792,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few of each action (a smoke run; figures are not meaningful)")
     parser.add_argument("--quiet-ms", type=float, default=None, help="how long the screen must stay still to count as settled (default 300, quick 150)")
     parser.add_argument("--rev", help="measure this git revision (extracted to a temp dir) instead of the working tree")
+    parser.add_argument("--starts-only", action="store_true", help="only the start to code on screen (a quick check while working on start-up)")
     parser.add_argument("--gc-policy", action="store_true", help="attach k8sread.ui.gc_policy to the reader (until the app does it itself)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "felt.json")
     parser.add_argument("--title", default="Felt latency in tmux, k8sread vs vim (issue 11)")
@@ -800,8 +813,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_demo or not trees:
         trees.append(("demo", None))
     results = []
-    global SOURCE, GC_POLICY
+    global SOURCE, GC_POLICY, STARTS_ONLY
     GC_POLICY = args.gc_policy
+    STARTS_ONLY = args.starts_only
     revision = _commit()
     with tempfile.TemporaryDirectory(prefix="k8sread-felt-") as tmp:
         if args.rev:
