@@ -8,6 +8,7 @@ import weakref
 
 from k8sread.core.highlight import (
     CHUNK_LINES,
+    PARSE_AT_ONCE_BYTES,
     GoHighlighter,
     PlainText,
     cell_of_char,
@@ -209,6 +210,19 @@ def test_plain_text_has_lines_and_no_spans():
     assert hl.lines == ["int main() {", "  return 0;", "}"]
     assert hl.spans(0) == [] and hl.full_parse_done
     assert isinstance(make_highlighter("package x\n", go=True), GoHighlighter)
+
+
+def test_small_go_files_are_parsed_at_once_big_ones_later():
+    # A small file's tree is there before the first frame (no second frame to swap it in); a
+    # big one is left to a thread.
+    small = big_go_file(10)
+    assert len(small.encode()) <= PARSE_AT_ONCE_BYTES
+    assert make_highlighter(small, go=True).full_parse_done
+    big = big_go_file(400)
+    assert len(big.encode()) > PARSE_AT_ONCE_BYTES
+    hl = make_highlighter(big, go=True)
+    assert not hl.full_parse_done
+    assert hl.spans(5)  # the preview highlights it meanwhile
 
 
 def test_split_lines_keeps_inner_empty_lines():

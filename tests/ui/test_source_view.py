@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult
 
+from k8sread.core.highlight import PARSE_AT_ONCE_BYTES
 from k8sread.ui.widgets.source_view import SourceView
 
 PATH = "pkg/demo/demo.go"
@@ -310,7 +311,9 @@ async def test_keywords_follow_the_theme():
 async def test_full_parse_runs_in_the_background():
     app = Host()
     async with app.run_test(size=(100, 24)) as pilot:
-        view = await opened(pilot, demo_source(300))
+        text = demo_source(1500)
+        assert len(text.encode()) > PARSE_AT_ONCE_BYTES  # small files are parsed at once
+        view = await opened(pilot, text)
         for _ in range(100):
             if view.highlighted_fully:
                 break
