@@ -121,8 +121,6 @@ class ReaderScreen(Screen[None]):
             pane = self.query_one(NotesPane)
             pane.set_language(self.reader.lang)
             pane.show(self.reader.current_path, [*self.reader.placed(), *self.reader.comments()])
-            first, last = view.visible_range()
-            pane.follow(first, last)
             self.query_one(ReaderHeader).orphans = len(self.reader.orphans())
             self.query_one(ReaderHeader).changed = sum(1 for p in self.reader.placed() if p.changed)
         if update.cursor is not None:
@@ -134,6 +132,12 @@ class ReaderScreen(Screen[None]):
             elif cursor.restore:
                 position = cursor.restore
                 view.restore_position(position.cursor, max(1, position.column), position.top, position.selection)
+        if update.placements or update.cursor is not None:
+            # After the cursor has moved (the view scrolls at once): the pane follows the lines
+            # this frame shows. Following the old lines here and the new ones when the view's
+            # Scrolled message came back repainted the pane a frame (~25 ms) later.
+            first, last = view.visible_range()
+            self.query_one(NotesPane).follow(first, last)
         if update.counts:
             if self.query_one(FileTree).display:
                 self.query_one(FileTree).set_counts(self.reader.packs.note_counts())
@@ -257,7 +261,10 @@ class ReaderScreen(Screen[None]):
 
     @on(SourceView.Scrolled)
     def _source_scrolled(self, event: SourceView.Scrolled) -> None:
-        self.query_one(NotesPane).follow(event.first_line, event.last_line)
+        # The lines on screen now, not the event's: a step's load() posts line 1 before the
+        # cursor scrolls, and following that stale range repainted the pane a frame later.
+        first, last = self.query_one(SourceView).visible_range()
+        self.query_one(NotesPane).follow(first, last)
         self._remember_position()
 
     @on(SourceView.CursorMoved)
