@@ -117,6 +117,10 @@ class Trail:
     steps: list[Step] = field(default_factory=list)
     texts: dict[str, TextStep] = field(default_factory=dict)
     _where: dict[str, tuple[str, Note]] | None = None
+    # Note id -> the notes files whose bytes mention it, in reading order (from the scans only),
+    # and the steps located one by one from it.
+    _mentions: dict[str, list[str]] | None = field(default=None, repr=False)
+    _located: dict[str, tuple[str, Note] | None] = field(default_factory=dict, repr=False)
     # What was dropped while reading the trail (a step listed twice), for the reader to say.
     problems: list[str] = field(default_factory=list)
     # What finding the steps' notes left unread (TRAIL_PARSE_TOKENS); rebuilt with the index.
@@ -175,31 +179,58 @@ class Trail:
 
     # ---- where things are ------------------------------------------------------------
 
-    def _index(self) -> dict[str, tuple[str, Note]]:
-        """Where each step's note is. Parses only the notes files that mention a step's id, the
-        files of the earliest steps first, within TRAIL_PARSE_TOKENS: the whole pack (20 MB of
-        TOML is a minute of parsing) is never parsed for the trail."""
-        if self._where is None:
+    def _files_by_id(self) -> dict[str, list[str]]:
+        """For each step's note id, the notes files that mention it, the files of the earliest
+        steps first, within TRAIL_PARSE_TOKENS: from the raw-byte scans, nothing parsed. The
+        whole pack (20 MB of TOML is a minute of parsing) is never parsed for the trail."""
+        if self._mentions is None:
             rank = {step.note_id: step.index for step in self.steps if not step.is_text}
-            found: dict[str, tuple[str, Note]] = {}
-            self.index_problems = []
             wanted = rank.keys()
+            self.index_problems = []
 
             def first_step(scan: FileScan) -> int | None:
                 return min((rank[i] for i in wanted & scan.ids), default=None)  # a set op, in C
 
+            mentions: dict[str, list[str]] = {}
             for path in _files_mentioning(self.pack, first_step, self.index_problems, "trail steps"):
-                for note in self.pack.notes_for(path):
-                    if note.id in rank:
-                        found.setdefault(note.id, (path, note))
+                scan = self.pack.scan(path)
+                for note_id in wanted & scan.ids if scan is not None else ():
+                    mentions.setdefault(note_id, []).append(path)
+            self._mentions = mentions
+        return self._mentions
+
+    def _index(self) -> dict[str, tuple[str, Note]]:
+        """Where every step's note is (parses every notes file that mentions a step)."""
+        if self._where is None:
+            found: dict[str, tuple[str, Note]] = {}
+            for note_id in self._files_by_id():
+                where = self.locate(note_id)
+                if where is not None:
+                    found[note_id] = where
             self._where = found
         return self._where
 
     def invalidate(self) -> None:
         self._where = None
+        self._mentions = None
+        self._located = {}
 
     def locate(self, note_id: str) -> tuple[str, Note] | None:
-        return self._index().get(note_id)
+        """Where one step's note is: the first notes file (in reading order) that has it.
+        Parses only the files that mention its id, so a step costs one file, not the pack:
+        building the whole index on the first `]` was 160 ms on the series pack."""
+        if self._where is not None:
+            return self._where.get(note_id)
+        if note_id in self._located:
+            return self._located[note_id]
+        found = None
+        for path in self._files_by_id().get(note_id, ()):
+            note = next((note for note in self.pack.notes_for(path) if note.id == note_id), None)
+            if note is not None:
+                found = (path, note)
+                break
+        self._located[note_id] = found
+        return found
 
     def text(self, step: Step | str | None) -> TextStep | None:
         """The text of a text step (a Step, or its "text:<id>" string); None otherwise."""
@@ -244,7 +275,10 @@ class Trail:
 
     def step_near(self, path: str, line: int) -> Step | None:
         """The step whose note covers `line` of `path` (to pick the trail up from where you are)."""
+        mentions = self._files_by_id()
         for step in self.steps:
+            if path not in mentions.get(step.note_id, ()):
+                continue  # its note cannot be on `path`: no need to parse where it is
             where = self.locate(step.note_id)
             if where and where[0] == path and where[1].covers(line):
                 return step
