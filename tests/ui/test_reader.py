@@ -56,9 +56,13 @@ async def test_tree_opens_files_and_toggles_vendor(reader_tree):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         tree = app.query_one(FileTree)
+        # As a reader does: into the (folded) tree, which shows the open file, then to another.
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert tree.display and app.screen.focused is tree
+        assert tree.cursor_node.data.path == "cmd/kubectl/kubectl.go"
         tree.reveal("pkg/store/store.go")
         await pilot.pause()
-        tree.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_path == "pkg/store/store.go"
