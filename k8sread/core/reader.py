@@ -494,8 +494,8 @@ class Reader:
 
     def toggle_language(self) -> Update:
         self.lang = "en" if self.lang == "zh" else "zh"
-        update = Update(placements=True, trail=True)
-        return update.notice("笔记语言: 中文" if self.lang == "zh" else "Notes language: English")
+        # No notice: the header shows the language, and the notes themselves change.
+        return Update(placements=True, trail=True)
 
     # ---- notes -----------------------------------------------------------------------
 

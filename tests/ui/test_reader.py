@@ -232,11 +232,16 @@ async def test_language_switch(reader_tree):
             notes = pane.query_one("NotesList")
             return "\n".join(notes.render_line(y).text for y in range(notes.size.height))
 
+        header = app.query_one(ReaderHeader)
         assert "入口" in drawn() and "Entry point" not in drawn()
+        assert str(header.render()).endswith(" 中文 ")
         await pilot.press("L")
         await settle(pilot)
         assert app.reader.lang == "en" and pane.entries[0].lang == "en"
         assert "Entry point" in drawn() and "入口" not in drawn()
+        # The header says it, in the same frame; no toast to mount (two more frames).
+        assert str(header.render()).endswith(" EN ")
+        assert not app._notifications
 
 
 @sync

@@ -120,6 +120,7 @@ class ReaderScreen(Screen[None]):
             view.set_comments(self.reader.comment_lines())
             pane = self.query_one(NotesPane)
             pane.set_language(self.reader.lang)
+            self.query_one(ReaderHeader).lang = self.reader.lang
             pane.show(self.reader.current_path, [*self.reader.placed(), *self.reader.comments()])
             self.query_one(ReaderHeader).orphans = len(self.reader.orphans())
             self.query_one(ReaderHeader).changed = sum(1 for p in self.reader.placed() if p.changed)

@@ -1,4 +1,5 @@
-"""The top line: tree name, its commit, the current file, changed and orphan counts; and the banner."""
+"""The top line: tree name, its commit, the current file, changed and orphan counts, the notes'
+language; and the banner."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class ReaderHeader(Static):
     orphans: reactive[int] = reactive(0)
     changed: reactive[int] = reactive(0)  # notes whose code changed since they were written
     status: reactive[str] = reactive("")
+    # The language bilingual notes are shown in (L switches it): always on screen, so a switch
+    # needs no toast (mounting one cost `L` two more frames).
+    lang: reactive[str | None] = reactive(None)
 
     def render(self) -> Text:
         text = Text()
@@ -42,6 +46,9 @@ class ReaderHeader(Static):
         if self.status:
             text.append("  ")
             text.append(inert(self.status), style="italic")
+        if self.lang:
+            text.append("  ")
+            text.append(" 中文 " if self.lang.startswith("zh") else " EN ", style="bold reverse")
         return text
 
 
