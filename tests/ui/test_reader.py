@@ -51,6 +51,27 @@ async def test_fuzzy_finder_opens_a_file(reader_tree):
 
 
 @sync
+async def test_the_finder_filters_in_the_same_turn_as_the_key(reader_tree):
+    # The list changes when the query does, not a message later: typed letter and results are
+    # drawn in one frame (through Input.Changed the results came a frame after the letter).
+    from textual.widgets import OptionList
+
+    from k8sread.ui.screens.picker import FilterInput
+
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        query = app.screen.query_one(FilterInput)
+        results = app.screen.query_one(OptionList)
+        query.value = "apply"
+        assert [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)] == ["pkg/apply/apply.go"]
+        query.value = ""
+        assert results.option_count == 0
+
+
+@sync
 async def test_tree_opens_files_and_toggles_vendor(reader_tree):
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:

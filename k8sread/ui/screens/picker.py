@@ -24,6 +24,17 @@ T = TypeVar("T")
 KIND_MARK = {"func": "ƒ", "method": "m", "struct": "S", "interface": "I", "type": "T", "var": "v", "const": "c"}
 
 
+class FilterInput(Input):
+    """The picker's query line. The list is filtered as the value changes, in the same turn as
+    the key: through Input.Changed the typed letter was drawn in one frame and the results a
+    frame later (about 20 ms of Textual's frame pacing on every keystroke)."""
+
+    def watch_value(self, value: str) -> None:
+        screen = self.screen
+        if isinstance(screen, PickerScreen) and self.is_mounted:
+            screen.show(value)
+
+
 class PickerScreen(ModalScreen[T | None], Generic[T]):
     DEFAULT_CSS = """
     PickerScreen { align: center top; }
@@ -55,7 +66,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(placeholder=self.placeholder, classes="picker-input")
+            yield FilterInput(placeholder=self.placeholder, classes="picker-input")
             yield Label("", classes="picker-status")
             yield OptionList(classes="picker-list")
 
@@ -77,18 +88,15 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         found = self.options(query)
         self._values = [value for _, value in found]
         results = self.query_one(OptionList)
-        results.clear_options()
-        results.add_options([Option(label, id=str(index)) for index, (label, _) in enumerate(found)])
+        # One replacement, not clear + add: emptying the list hid its scrollbar and adding
+        # showed it again, a layout change Textual drew one frame late.
+        results.set_options([Option(label, id=str(index)) for index, (label, _) in enumerate(found)])
         if found:
             results.highlighted = self.initial_highlight(query)
         self.query_one(".picker-status", Label).update(Content(self.status(query, len(found))))  # plain: statuses quote file names
 
     def initial_highlight(self, query: str) -> int:
         return 0
-
-    @on(Input.Changed, ".picker-input")
-    def _changed(self, event: Input.Changed) -> None:
-        self.show(event.value)
 
     @on(Input.Submitted, ".picker-input")
     def _submitted(self) -> None:
