@@ -9,7 +9,9 @@ from k8sread.core.fuzzy import FuzzyIndex
 from k8sread.core.sanitize import inert
 from k8sread.ui.screens.picker import PickerScreen
 
-SHOWN = 200
+# Results listed; the status says when there are more (type more to narrow). Each costs its
+# share of every keystroke (200 took 4.5 ms of the frame).
+SHOWN = 50
 
 
 class FileFinderScreen(PickerScreen[str]):

@@ -46,7 +46,8 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         border: thick $accent;
         background: $surface;
     }
-    PickerScreen .picker-status { padding: 0 1; color: $text-muted; }
+    /* A fixed width: an auto one changed with every count, a layout drawn a frame late. */
+    PickerScreen .picker-status { width: 1fr; padding: 0 1; color: $text-muted; }
     PickerScreen OptionList { height: 1fr; border: none; }
     """
 

@@ -8,7 +8,8 @@ from k8sread.core.sanitize import inert
 from k8sread.core.symbol_index import SymbolHit, SymbolIndex
 from k8sread.ui.screens.picker import KIND_MARK, PickerScreen
 
-SHOWN = 200
+# As in the file finder: what a keystroke lays out; more are a narrower query away.
+SHOWN = 100
 
 
 class SymbolSearchScreen(PickerScreen[SymbolHit]):
