@@ -121,6 +121,7 @@ class Trail:
     # and the steps located one by one from it.
     _mentions: dict[str, list[str]] | None = field(default=None, repr=False)
     _located: dict[str, tuple[str, Note] | None] = field(default_factory=dict, repr=False)
+    _by_file: dict[str, dict[str, Note]] = field(default_factory=dict, repr=False)  # path -> id -> note
     # What was dropped while reading the trail (a step listed twice), for the reader to say.
     problems: list[str] = field(default_factory=list)
     # What finding the steps' notes left unread (TRAIL_PARSE_TOKENS); rebuilt with the index.
@@ -214,6 +215,7 @@ class Trail:
         self._where = None
         self._mentions = None
         self._located = {}
+        self._by_file = {}
 
     def locate(self, note_id: str) -> tuple[str, Note] | None:
         """Where one step's note is: the first notes file (in reading order) that has it.
@@ -225,7 +227,13 @@ class Trail:
             return self._located[note_id]
         found = None
         for path in self._files_by_id().get(note_id, ()):
-            note = next((note for note in self.pack.notes_for(path) if note.id == note_id), None)
+            notes = self._by_file.get(path)
+            if notes is None:
+                # Once per file: the trail view locates 2000 steps, many in one file of 5000 notes.
+                notes = self._by_file[path] = {}
+                for note in self.pack.notes_for(path):
+                    notes.setdefault(note.id, note)
+            note = notes.get(note_id)
             if note is not None:
                 found = (path, note)
                 break
