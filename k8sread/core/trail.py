@@ -233,9 +233,9 @@ class Trail:
                 notes = self._by_file[path] = {}
                 for note in self.pack.notes_for(path):
                     notes.setdefault(note.id, note)
-            note = notes.get(note_id)
-            if note is not None:
-                found = (path, note)
+            hit = notes.get(note_id)
+            if hit is not None:
+                found = (path, hit)
                 break
         self._located[note_id] = found
         return found
