@@ -107,10 +107,17 @@ class SourceView(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = """
+    /* Both scrollbars always there: shown only when a file needed them, each file with long
+       lines (or none) after one without changed the view's size a frame after its first
+       paint, so a trail step or a component key drew the code twice. Wrapped, nothing
+       scrolls sideways. */
     SourceView {
         background: $surface;
         color: $foreground;
+        overflow-x: scroll;
+        overflow-y: scroll;
     }
+    SourceView.-wrapped { overflow-x: hidden; }
     SourceView > .source-view--gutter { color: $text-muted; }
     SourceView > .source-view--gutter-cursor { color: $foreground; text-style: bold; }
     SourceView > .source-view--cursor-line { background: $primary 10%; }
@@ -477,6 +484,7 @@ class SourceView(ScrollView, can_focus=True):
             return
         first = self.visible_range()[0] - 1
         self._wrap = on
+        self.set_class(on, "-wrapped")
         self._set_virtual_size()
         # The same line stays at the top.
         self.scroll_to(x=0, y=self._line_row(first), animate=False, immediate=True)
