@@ -471,6 +471,30 @@ class Reader:
             return Update(ok=False).notice("End of the trail" if direction > 0 else "Start of the trail")
         return self.go_to_step(found.note_id)
 
+    def upcoming(self, direction: int = 1) -> tuple[str, list[Placement]] | None:
+        """The file the next trail step (`direction` -1: the previous one) opens and where its
+        notes will sit, worked out ahead while the reader is idle: the step then finds its
+        notes files parsed, the file's symbols parsed and (the screen's part) its notes laid
+        out. Changes nothing the reader shows; None when that step stays in this file, is a
+        text or there is none."""
+        if self.trail is None:
+            return None
+        current = self.session.trail_step
+        step = self.trail.next_step(current) if direction > 0 else self.trail.previous_step(current)
+        if step is None or step.is_text:
+            return None
+        where = self.trail.locate(step.note_id)
+        if where is None or where[0] == self.current_path:
+            return None
+        path = where[0]
+        try:
+            source = self.tree.read_text(path)
+        except K8sreadError:
+            return None
+        if source.binary:
+            return None
+        return path, place_file(path, self.packs.notes_for(path), source.lines())
+
     def component(self, key: str) -> Update:
         component = self.trail.component_by_key(key) if self.trail else None
         if component is None:

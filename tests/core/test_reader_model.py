@@ -197,3 +197,18 @@ def test_a_step_to_another_file_saves_the_session_once(reader, monkeypatch):
     monkeypatch.setattr(reader.session, "save", lambda: saves.append(reader.session.trail_step))
     update = reader.step(1)  # g-run, in another file
     assert update.shown is not None and saves == ["g-run"]
+
+
+def test_upcoming_works_out_the_next_step_and_changes_nothing(reader):
+    reader.start()
+    reader.step(1)  # g-main, in the open file
+    before = (reader.current_path, reader.session.trail_step, [p.note.id for p in reader.placements])
+    path, placements = reader.upcoming(1)
+    assert path == "pkg/apply/apply.go"
+    assert [p.note.id for p in placements if p.placed] == ["g-run"]
+    assert (reader.current_path, reader.session.trail_step, [p.note.id for p in reader.placements]) == before
+    assert reader.upcoming(-1) is None  # the step before is nothing (this is the first)
+    reader.step(1)
+    reader.step(1)  # g-create, in store.go: the last step
+    assert reader.upcoming(1) is None
+    assert reader.upcoming(-1)[0] == "pkg/apply/apply.go"

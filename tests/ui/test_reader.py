@@ -512,3 +512,27 @@ async def test_the_first_frame_shows_the_requested_line_with_the_tree_folded(rea
             assert not tree_shown
     finally:
         SourceView.render_line = render_line  # type: ignore[method-assign]
+
+
+@sync
+async def test_the_next_trail_step_is_worked_out_ahead(reader_tree, monkeypatch):
+    # After a step, the next one's notes are parsed, placed and laid out while you read: the
+    # key that goes there parses nothing.
+    from k8sread.core import pack as pack_module
+
+    parsed: list[str] = []
+    real = pack_module.parse_notes_file
+    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    app = make_app(reader_tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # step 1, main in kubectl.go
+        await settle(pilot)
+        assert app.current_path == "cmd/kubectl/kubectl.go"
+        assert "pkg/apply/apply.go" in parsed  # step 2's notes, ahead of the key
+        assert app.reader.session.trail_step == "g-main"  # nothing moved meanwhile
+        parsed.clear()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_path == "pkg/apply/apply.go"
+        assert "pkg/apply/apply.go" not in parsed

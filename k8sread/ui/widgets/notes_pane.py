@@ -398,6 +398,15 @@ class NotesPane(Vertical, can_focus=True):
             self._show_message()
             self._relayout(keep=False)
 
+    def prepare(self, entries: Iterable[Any]) -> None:
+        """Lay out notes about to be shown (the next trail step's), at this pane's width: the
+        layouts are kept (note_entry's cache), so show() then only looks them up."""
+        if self.list.view_width <= 0:
+            return
+        width = self.list.content_width
+        for item in sorted(entries, key=_sort_key)[:MAX_ENTRIES]:
+            NoteEntry(item, lang=self.lang).rows(width)
+
     def set_language(self, lang: str | None) -> None:
         if lang == self.lang:
             return
@@ -434,7 +443,10 @@ class NotesPane(Vertical, can_focus=True):
         message = self._message
         if self._entries:
             self.list.display = True
-            message.set_class(bool(self._left_out), "-more")
+            # Only what changes: each class set restyles the message and lays the pane out again
+            # (a frame after the step's first one, for a message nobody sees).
+            if message.has_class("-more") != bool(self._left_out):
+                message.set_class(bool(self._left_out), "-more")
             message.display = bool(self._left_out)
             if self._left_out:
                 message.update(Content(MORE.get(lang, MORE["en"]).format(count=self._left_out, limit=MAX_ENTRIES)))
