@@ -40,6 +40,9 @@ Severity = Literal["information", "warning", "error"]
 
 # Notes files of a folder read to find notes whose declaration came to the open file.
 SIBLING_BYTES = 512 * 1024
+# What the next trail step may cost to work out ahead, in notes files' bytes: the series pack's
+# biggest is 112 KiB; a bigger one is read when the step comes, as before.
+UPCOMING_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -487,6 +490,8 @@ class Reader:
         if where is None or where[0] == self.current_path:
             return None
         path = where[0]
+        if self._notes_bytes(path) > UPCOMING_BYTES:
+            return None  # a stranger's 2 MiB notes file: half a second of parsing, on the key or not
         try:
             source = self.tree.read_text(path)
         except K8sreadError:
@@ -494,6 +499,15 @@ class Reader:
         if source.binary:
             return None
         return path, place_file(path, self.packs.notes_for(path), source.lines())
+
+    def _notes_bytes(self, path: str) -> int:
+        total = 0
+        for _, pack in self.packs.active():
+            try:
+                total += pack.notes_path(path).stat().st_size
+            except (OSError, K8sreadError):
+                continue
+        return total
 
     def component(self, key: str) -> Update:
         component = self.trail.component_by_key(key) if self.trail else None

@@ -212,3 +212,14 @@ def test_upcoming_works_out_the_next_step_and_changes_nothing(reader):
     reader.step(1)  # g-create, in store.go: the last step
     assert reader.upcoming(1) is None
     assert reader.upcoming(-1)[0] == "pkg/apply/apply.go"
+
+
+def test_upcoming_leaves_a_huge_notes_file_to_the_step_itself(reader, reader_tree):
+    # Working a stranger's 2 MiB notes file out ahead would freeze the reader after each step.
+    guide = reader_tree.parent / "guide"
+    notes = guide / "pkg" / "apply" / "apply.go.toml"
+    notes.write_text(notes.read_text() + "\n# " + "x" * (300 * 1024) + "\n")
+    reader.start()
+    reader.step(1)
+    assert reader.upcoming(1) is None
+    assert reader.step(1).ok and reader.current_path == "pkg/apply/apply.go"  # the step still goes
