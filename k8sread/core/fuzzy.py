@@ -38,7 +38,9 @@ BONUS_BASENAME_PREFIX = 8  # ... starting at its first character
 BONUS_BASENAME_EXACT = 16  # ... and the file name is the term (or the term without extension)
 BONUS_PACKAGE_FILE = 4  # ... and the folder has the same name
 
-MAX_SCORED = 1000
+# 600, not 1000: a third less scoring on every keystroke of a short query; on 202 queries typed
+# letter by letter over the 1.22 tree the best match never changed, and ranks 6-10 twice.
+MAX_SCORED = 600
 CACHE_SIZE = 32  # queries whose candidates are kept (typing and backspacing reuse them)
 
 _WORD_SEPARATORS = frozenset("_-. \t,:;+=@#~()[]{}")

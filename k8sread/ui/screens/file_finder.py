@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content, Span
 
 from k8sread.core.fuzzy import FuzzyIndex
 from k8sread.core.sanitize import inert
@@ -23,16 +24,16 @@ class FileFinderScreen(PickerScreen[str]):
         self.index = index if index is not None else FuzzyIndex(paths or [])
         self.total = len(self.index)
 
-    def options(self, query: str) -> list[tuple[Text, str]]:
+    def options(self, query: str) -> list[tuple[Text | Content, str]]:
         if not query.strip():
             return []
-        found = []
+        found: list[tuple[Text | Content, str]] = []
         for match in self.index.search(query.strip(), limit=SHOWN):
-            label = Text(inert(match.path))
-            for position in match.positions or ():
-                if position < len(label):
-                    label.stylize("bold underline", position, position + 1)
-            found.append((label, match.path))
+            # Content, not rich Text: the list would convert each label on every keystroke
+            # (a millisecond for 50 of them, of a frame the keystroke must fit in).
+            shown = inert(match.path)
+            spans = [Span(position, position + 1, "bold underline") for position in match.positions or () if position < len(shown)]
+            found.append((Content(shown, spans=spans), match.path))
         return found
 
     def status(self, query: str, shown: int) -> str:

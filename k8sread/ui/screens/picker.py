@@ -6,6 +6,7 @@ Enter or a click dismisses with the chosen value, Escape with None.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
@@ -77,7 +78,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     # ---- what subclasses give --------------------------------------------------------
 
-    def options(self, query: str) -> list[tuple[Text, T]]:
+    def options(self, query: str) -> Sequence[tuple[Text | Content, T]]:
         raise NotImplementedError
 
     def status(self, query: str, shown: int) -> str:
