@@ -107,10 +107,10 @@ class SourceView(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = """
-    /* Both scrollbars always there: shown only when a file needed them, each file with long
-       lines (or none) after one without changed the view's size a frame after its first
-       paint, so a trail step or a component key drew the code twice. Wrapped, nothing
-       scrolls sideways. */
+    /* Both scrollbars always there (the horizontal one goes while lines wrap). Shown only
+       when a file needed them, a step from a file without long lines to one with them
+       changed the view's size a frame after the step's first paint: the code was drawn
+       twice. */
     SourceView {
         background: $surface;
         color: $foreground;
@@ -414,7 +414,9 @@ class SourceView(ScrollView, can_focus=True):
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Called by the layout before the frame is rendered: scrolling here means the first
         # frame after a start or a resize shows the cursor's lines (a deferred scroll painted
-        # line 1 first, then the cursor's lines a frame later).
+        # line 1 first, then the cursor's lines a frame later). A private Textual hook: the
+        # Textual version is pinned, and test_the_first_frame_shows_the_requested_line_...
+        # fails if it stops being called.
         resized = super()._size_updated(size, virtual_size, container_size, layout)
         if self._on_size and self.size.height:
             waiting, self._on_size = self._on_size, []
