@@ -31,8 +31,10 @@ class FilterInput(Input):
     frame later (about 20 ms of Textual's frame pacing on every keystroke)."""
 
     def watch_value(self, value: str) -> None:
+        if not self.is_mounted:
+            return  # the picker shows its first list itself, once mounted
         screen = self.screen
-        if isinstance(screen, PickerScreen) and self.is_mounted:
+        if isinstance(screen, PickerScreen):
             screen.show(value)
 
 
