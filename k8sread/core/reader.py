@@ -476,10 +476,10 @@ class Reader:
 
     def upcoming(self, direction: int = 1) -> tuple[str, list[Placement]] | None:
         """The file the next trail step (`direction` -1: the previous one) opens and where its
-        notes will sit, worked out ahead while the reader is idle: the step then finds its
-        notes files parsed, the file's symbols parsed and (the screen's part) its notes laid
-        out. Changes nothing the reader shows; None when that step stays in this file, is a
-        text or there is none."""
+        notes will sit, worked out ahead (the screen asks right after a step's frame): the
+        step then finds its notes files parsed, the file's symbols parsed and (the screen's
+        part) its notes laid out. Changes nothing the reader shows; None when that step stays
+        in this file, is a text or there is none."""
         if self.trail is None:
             return None
         current = self.session.trail_step
