@@ -116,7 +116,6 @@ class Trail:
     map: list[str]
     steps: list[Step] = field(default_factory=list)
     texts: dict[str, TextStep] = field(default_factory=dict)
-    _where: dict[str, tuple[str, Note]] | None = None
     # Note id -> the notes files whose bytes mention it, in reading order (from the scans only),
     # and the steps located one by one from it.
     _mentions: dict[str, list[str]] | None = field(default=None, repr=False)
@@ -202,17 +201,10 @@ class Trail:
 
     def _index(self) -> dict[str, tuple[str, Note]]:
         """Where every step's note is (parses every notes file that mentions a step)."""
-        if self._where is None:
-            found: dict[str, tuple[str, Note]] = {}
-            for note_id in self._files_by_id():
-                where = self.locate(note_id)
-                if where is not None:
-                    found[note_id] = where
-            self._where = found
-        return self._where
+        located = ((note_id, self.locate(note_id)) for note_id in self._files_by_id())
+        return {note_id: where for note_id, where in located if where is not None}
 
     def invalidate(self) -> None:
-        self._where = None
         self._mentions = None
         self._located = {}
         self._by_file = {}
@@ -221,8 +213,6 @@ class Trail:
         """Where one step's note is: the first notes file (in reading order) that has it.
         Parses only the files that mention its id, so a step costs one file, not the pack:
         building the whole index on the first `]` was 160 ms on the series pack."""
-        if self._where is not None:
-            return self._where.get(note_id)
         if note_id in self._located:
             return self._located[note_id]
         found = None
