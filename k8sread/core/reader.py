@@ -292,12 +292,7 @@ class Reader:
         """The sibling notes files looked through for notes that came to this file, smallest
         first, up to SIBLING_BYTES in all: in an honest pack a folder's notes are a few KiB, and
         a stranger's folder of 2 MiB files must not cost a second a file (they parse at ~3 MB/s)."""
-        sized: list[tuple[int, tuple[int, Pack, str]]] = []
-        for sibling in siblings:
-            try:
-                sized.append((sibling[1].notes_path(sibling[2]).stat().st_size, sibling))
-            except (OSError, K8sreadError):
-                continue
+        sized = [(size, sibling) for sibling in siblings if (size := _notes_size(sibling[1], sibling[2])) is not None]
         kept: list[tuple[int, Pack, str]] = []
         total = 0
         for size, sibling in sorted(sized, key=lambda item: item[0]):
@@ -327,6 +322,11 @@ class Reader:
     def placed(self) -> list[Placement]:
         """The notes drawn in the gutter and listed in the notes pane (not line comments)."""
         return [p for p in self.placements if p.placed and not p.note.is_comment]
+
+    def listed(self, placements: list[Placement] | None = None) -> list[Placement]:
+        """What the notes pane lists of `placements` (default: the open file's): every note and
+        line comment whose lines are in this checkout."""
+        return [p for p in (self.placements if placements is None else placements) if p.placed]
 
     def comments(self) -> list[Placement]:
         """Line comments that have their line in this checkout, by line."""
@@ -501,13 +501,7 @@ class Reader:
         return path, place_file(path, self.packs.notes_for(path), source.lines())
 
     def _notes_bytes(self, path: str) -> int:
-        total = 0
-        for _, pack in self.packs.active():
-            try:
-                total += pack.notes_path(path).stat().st_size
-            except (OSError, K8sreadError):
-                continue
-        return total
+        return sum(_notes_size(pack, path) or 0 for _, pack in self.packs.active())
 
     def component(self, key: str) -> Update:
         component = self.trail.component_by_key(key) if self.trail else None
@@ -756,3 +750,12 @@ class Reader:
         except OSError as error:
             return Update().failed(f"Could not write {out}: {error}")
         return Update().notice(f"Exported to {out}", timeout=10)
+
+
+def _notes_size(pack: Pack, path: str) -> int | None:
+    """The size of `pack`'s notes file for source `path`; None when it has none (or it cannot
+    be looked at)."""
+    try:
+        return pack.notes_path(path).stat().st_size
+    except (OSError, K8sreadError):
+        return None

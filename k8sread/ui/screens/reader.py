@@ -122,7 +122,7 @@ class ReaderScreen(Screen[None]):
             pane = self.query_one(NotesPane)
             pane.set_language(self.reader.lang)
             self.query_one(ReaderHeader).lang = self.reader.lang
-            pane.show(self.reader.current_path, [*self.reader.placed(), *self.reader.comments()])
+            pane.show(self.reader.current_path, self.reader.listed())
             self.query_one(ReaderHeader).orphans = len(self.reader.orphans())
             self.query_one(ReaderHeader).changed = sum(1 for p in self.reader.placed() if p.changed)
         if update.cursor is not None:
@@ -441,7 +441,7 @@ class ReaderScreen(Screen[None]):
         direction, self._prefetch_direction = self._prefetch_direction, 0
         upcoming = self.reader.upcoming(direction) if direction else None
         if upcoming is not None:
-            self.query_one(NotesPane).prepare(upcoming[1])
+            self.query_one(NotesPane).prepare(self.reader.listed(upcoming[1]))
 
     def action_component(self, key: str) -> None:
         self.apply(self.reader.component(key))

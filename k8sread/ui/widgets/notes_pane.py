@@ -372,14 +372,19 @@ class NotesPane(Vertical, can_focus=True):
 
     # ---- API -------------------------------------------------------------------------
 
-    def show(self, path: str | None, entries: Iterable[Any]) -> None:
+    @staticmethod
+    def _shown(entries: Iterable[Any]) -> tuple[list[Any], int]:
+        """The entries the pane lists, in order, and how many more it leaves out."""
         items = sorted(entries, key=_sort_key)
-        shown = items[:MAX_ENTRIES]
+        return items[:MAX_ENTRIES], max(0, len(items) - MAX_ENTRIES)
+
+    def show(self, path: str | None, entries: Iterable[Any]) -> None:
+        shown, left_out = self._shown(entries)
         if (
             path == self.path
             and self.builds
             and len(shown) == len(self._entries)
-            and len(items) - len(shown) == self._left_out
+            and left_out == self._left_out
             and all(_same_notes(entry.item, item) for entry, item in zip(self._entries, shown))
         ):
             # The same notes again (a trail step inside one file): keep the layout and scroll;
@@ -388,7 +393,7 @@ class NotesPane(Vertical, can_focus=True):
                 entry.item = item
             return
         self.path = path
-        self._left_out = len(items) - len(shown)
+        self._left_out = left_out
         self._entries = [NoteEntry(item, lang=self.lang) for item in shown]
         self._cursor = 0 if shown else None
         self._on_screen = set()
@@ -404,7 +409,7 @@ class NotesPane(Vertical, can_focus=True):
         if self.list.view_width <= 0:
             return
         width = self.list.content_width
-        for item in sorted(entries, key=_sort_key)[:MAX_ENTRIES]:
+        for item in self._shown(entries)[0]:
             NoteEntry(item, lang=self.lang).rows(width)
 
     def set_language(self, lang: str | None) -> None:
