@@ -427,7 +427,7 @@ class SourceView(ScrollView, can_focus=True):
     def _keep_cursor_visible(self, *, center: bool = False) -> None:
         height = self.size.height
         if not height:
-            self._on_size.append(lambda: self._keep_cursor_visible(center=center))
+            self._after_layout(lambda: self._keep_cursor_visible(center=center))
             return
         top = int(self.scroll_y)
         cell = cell_of_char(self._lines[self._row], self._col) if self._lines else 0
