@@ -33,6 +33,23 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def parsed_notes(monkeypatch) -> list[str]:
+    """The source paths whose notes files get parsed from now on, in order (the real parser
+    still runs): for tests that say which files an action reads."""
+    from k8sread.core import pack as pack_module
+
+    parsed: list[str] = []
+    real = pack_module.parse_notes_file
+
+    def recording(path, source):
+        parsed.append(source)
+        return real(path, source)
+
+    monkeypatch.setattr(pack_module, "parse_notes_file", recording)
+    return parsed
+
+
+@pytest.fixture
 def reader_tree(tmp_path) -> Path:
     root = tmp_path / "tree"
     files = {

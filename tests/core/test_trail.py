@@ -169,9 +169,7 @@ def test_trail_sizes_are_bounded(tmp_path, what, text):
         Trail.from_pack(Pack.open(root))
 
 
-def test_trail_numbers_are_read_only_from_files_that_have_them(tmp_path, monkeypatch):
-    from k8sread.core import pack as pack_module
-
+def test_trail_numbers_are_read_only_from_files_that_have_them(tmp_path, parsed_notes):
     root = tmp_path / "q"
     root.mkdir()
     (root / "pack.toml").write_text('name = "q"\n[[components]]\nid = "a"\nfolders = ["a"]\n')
@@ -179,22 +177,17 @@ def test_trail_numbers_are_read_only_from_files_that_have_them(tmp_path, monkeyp
     pack.save_notes("a/x.go", [Note(id="one", start=9, end=9, title="t", trail=1)])
     for i in range(30):
         pack.save_notes(f"a/plain{i}.go", [Note(id=f"p{i}", start=1, end=1, title="no trail here")])
-    parsed: list[str] = []
-    real = pack_module.parse_notes_file
-    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    parsed_notes.clear()  # what saving the notes above parsed
     trail = Trail.from_pack(Pack.open(root))
-    assert [s.note_id for s in trail.steps] == ["one"] and parsed == ["a/x.go"]
+    assert [s.note_id for s in trail.steps] == ["one"] and parsed_notes == ["a/x.go"]
 
 
-def test_a_step_parses_only_the_notes_files_that_mention_its_note(pack, monkeypatch):
+def test_a_step_parses_only_the_notes_files_that_mention_its_note(pack, parsed_notes):
     # The first `]` used to parse every notes file with a step in it (85 files, 160 ms on the
     # series pack) before moving; now a step costs the files whose bytes name its note.
-    from k8sread.core import pack as pack_module
-
     pack.save_notes("pkg/server/other.go", [Note(id="other", start=1, end=1, title="not a step")])
-    parsed: list[str] = []
-    real = pack_module.parse_notes_file
-    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    parsed = parsed_notes
+    parsed.clear()  # what saving the note above parsed
     trail = Trail.from_pack(Pack.open(pack.root))
     assert trail.locate("s1")[0] == "pkg/server/storage/store.go"
     assert parsed == ["pkg/server/storage/store.go"]

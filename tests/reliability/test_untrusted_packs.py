@@ -501,10 +501,9 @@ def test_a_huge_map_and_component_list_are_refused_with_a_message(tmp_path):
         packs.trail()
 
 
-def test_the_trail_parses_only_the_files_its_steps_are_in(tmp_path, monkeypatch):
+def test_the_trail_parses_only_the_files_its_steps_are_in(tmp_path, monkeypatch, parsed_notes):
     """Going to a step parsed the whole pack (20 MB of TOML is a minute); now a raw scan picks
     the files that mention a step's id and only those are parsed, within a token budget."""
-    from k8sread.core import pack as pack_module
     from k8sread.core import trail as trail_module
 
     folder = tmp_path / "wide"
@@ -516,9 +515,8 @@ def test_the_trail_parses_only_the_files_its_steps_are_in(tmp_path, monkeypatch)
         note_id = steps[i] if i < len(steps) else f"other-{i}"
         stranger.notes_path(f"pkg/f{i:03d}.go").write_text(f'[[notes]]\nid = "{note_id}"\nlines = [1, 1]\ntitle = "t"\nbody = "id = \\"x\\""\n')
     trail = Trail.from_pack(Pack.open(folder))
-    parsed: list[str] = []
-    real = pack_module.parse_notes_file
-    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    parsed = parsed_notes
+    parsed.clear()  # from here on
     assert trail.locate("s1")[0] == "pkg/f000.go" and trail.locate("s2")[0] == "pkg/f001.go"
     assert trail.missing_steps() == ["s3"]
     assert sorted(parsed) == ["pkg/f000.go", "pkg/f001.go"]

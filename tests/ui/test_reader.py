@@ -515,14 +515,10 @@ async def test_the_first_frame_shows_the_requested_line_with_the_tree_folded(rea
 
 
 @sync
-async def test_the_next_trail_step_is_worked_out_ahead(reader_tree, monkeypatch):
+async def test_the_next_trail_step_is_worked_out_ahead(reader_tree, parsed_notes):
     # After a step, the next one's notes are parsed, placed and laid out while you read: the
     # key that goes there parses nothing.
-    from k8sread.core import pack as pack_module
-
-    parsed: list[str] = []
-    real = pack_module.parse_notes_file
-    monkeypatch.setattr(pack_module, "parse_notes_file", lambda path, source: parsed.append(source) or real(path, source))
+    parsed = parsed_notes
     app = make_app(reader_tree)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
