@@ -413,25 +413,6 @@ def _long_file(lines: int = 67_000) -> str:
     return "\n".join(f"\tm.Field{i} = append(m.Field{i}, dAtA[iNdEx:postIndex]...) // {i}" for i in range(lines)) + "\n"
 
 
-@pytest.fixture
-def hashed_bytes(monkeypatch):
-    """Bytes hashed by the anchor search, counted; past 400 MB the search is stopped (the
-    unbounded search hashed 3.6 GB for one note) so a regression fails in seconds."""
-    from k8sread.core import anchors
-
-    total = [0]
-    real = anchors._sha1
-
-    def counting(text: str) -> str:
-        total[0] += len(text)
-        if total[0] > 400_000_000:
-            raise AssertionError("the anchor search hashed over 400 MB")
-        return real(text)
-
-    monkeypatch.setattr(anchors, "_sha1", counting)
-    return total
-
-
 def test_a_slow_anchor_is_an_orphan_on_a_budget(tmp_path, hashed_bytes):
     """Item 2: one note over lines 20000-50000 with a fingerprint that matches nothing and no
     line hashes froze the reader for 26 s (the block was rehashed at each of 4001 starts);
